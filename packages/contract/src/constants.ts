@@ -1,0 +1,20 @@
+import type { ReservedEventName } from './types.ts';
+
+export const RESERVED_EVENT_NAMES: readonly ReservedEventName[] = [
+  'open',
+  'error',
+  'message',
+  'gap',
+  'close',
+];
+export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+export const STREAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** The control event sent before a replay that cannot vouch for every event after `Last-Event-ID`. */
+export const GAP_EVENT = 'gap';
+/** The request header (and query param) that carries the client's contract fingerprint. */
+export const CONTRACT_HEADER = 'x-tidings-contract';
+export const CONTRACT_QUERY = 'contract';
+/** The response header that announces the heartbeat interval in milliseconds. */
+export const HEARTBEAT_HEADER = 'x-tidings-heartbeat';
+/** Default events kept per topic. */
+export const DEFAULT_HISTORY = 100;

@@ -1,0 +1,31 @@
+const LINE_BREAK = /\r\n|\r|\n/;
+
+function fieldLines(field: string, value: string): string {
+  // JSON never holds a raw line break, so this split only runs for hand-made data.
+  if (!LINE_BREAK.test(value)) return `${field}: ${value}\n`;
+  return value
+    .split(LINE_BREAK)
+    .map((line) => `${field}: ${line}\n`)
+    .join('');
+}
+
+/** A data frame: `id: <id>\nevent: <name>\ndata: <json>\n\n`. */
+export function encodeEvent(id: string, name: string, data: string): string {
+  return `id: ${id}\nevent: ${name}\n${fieldLines('data', data)}\n`;
+}
+
+/** A control frame (`gap`): no `id:` line, so it never moves a client's `Last-Event-ID`. */
+export function encodeControl(name: string, data: string): string {
+  return `event: ${name}\n${fieldLines('data', data)}\n`;
+}
+
+/** A comment frame, used for heartbeats: `: <text>\n\n`. */
+export function encodeComment(text = ''): string {
+  if (text === '') return ':\n\n';
+  return `${fieldLines('', text)}\n`;
+}
+
+/** A reconnection-delay frame: `retry: <ms>\n\n`. */
+export function encodeRetry(ms: number): string {
+  return `retry: ${Math.max(0, Math.floor(ms))}\n\n`;
+}

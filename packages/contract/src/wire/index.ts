@@ -1,0 +1,23 @@
+/**
+ * Internals shared by `@tidings/*` packages (wire encoding, ids, topic keys).
+ * Not a public API: it may change in any release. Import from `@tidings/contract` instead.
+ */
+
+export {
+  CONTRACT_HEADER,
+  CONTRACT_QUERY,
+  GAP_EVENT,
+  HEARTBEAT_HEADER,
+  RESERVED_EVENT_NAMES,
+} from '../constants.ts';
+export type { EventIdGenerator, ParsedEventId } from '../event-id.ts';
+export {
+  compareEventIds,
+  compareParsedIds,
+  createEventIdGenerator,
+  formatEventId,
+  parseEventId,
+} from '../event-id.ts';
+export { validateWith } from '../standard-schema.ts';
+export { escapeKeyPart, topicKey } from '../topic-key.ts';
+export { encodeComment, encodeControl, encodeEvent, encodeRetry } from './encode.ts';

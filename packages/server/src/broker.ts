@@ -1,0 +1,42 @@
+/** A topic as a broker sees it: its canonical key and how many events to keep for resume. */
+export interface TopicRef {
+  /** The canonical topic key (`topicKey(stream, params)` from `@tidings/contract`). */
+  readonly key: string;
+  /** Events to keep for `Last-Event-ID` resume (the stream's `history`). */
+  readonly history: number;
+}
+
+/** One event as a broker stores and delivers it. */
+export interface StoredEvent {
+  /** `<ms>-<seq>`, strictly increasing per topic. */
+  readonly id: string;
+  /** The event name. */
+  readonly name: string;
+  /** The payload, already serialized as JSON. */
+  readonly data: string;
+}
+
+/** What `replay` found after an id. */
+export interface ReplayResult {
+  /** Stored events after the id, oldest first. */
+  readonly events: StoredEvent[];
+  /** True when the broker cannot vouch for every event after the id (evicted, expired, or an id from the future). */
+  readonly gap: boolean;
+  /** The oldest id still stored, when there is one. */
+  readonly oldestAvailableId?: string | undefined;
+}
+
+/**
+ * Where events go between `emit` and the connections: the in-process `memoryBroker()` or
+ * `redisBroker()` from `@tidings/redis` for many processes.
+ */
+export interface Broker {
+  /** Stores and fans out one event; resolves to the id the broker assigned. */
+  publish(topic: TopicRef, name: string, data: string): Promise<string>;
+  /** Delivers every event published to the topic from now on, in id order; resolves once live, to an unsubscribe function. */
+  subscribe(topic: TopicRef, onEvent: (event: StoredEvent) => void): Promise<() => void>;
+  /** Stored events after `afterId`, with gap detection. */
+  replay(topic: TopicRef, afterId: string): Promise<ReplayResult>;
+  /** Releases timers and connections. */
+  close(): Promise<void>;
+}
