@@ -1,5 +1,6 @@
 import type { ReservedEventName } from './types.ts';
 
+/** The client's lifecycle event names, which a contract may not declare. */
 export const RESERVED_EVENT_NAMES: readonly ReservedEventName[] = [
   'open',
   'error',
@@ -7,7 +8,9 @@ export const RESERVED_EVENT_NAMES: readonly ReservedEventName[] = [
   'gap',
   'close',
 ];
+/** What an event name must match. */
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+/** What a stream name must match: an identifier. */
 export const STREAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The control event sent before a replay that cannot vouch for every event after `Last-Event-ID`. */
 export const GAP_EVENT = 'gap';

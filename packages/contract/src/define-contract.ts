@@ -2,6 +2,7 @@ import { EVENT_NAME_PATTERN, RESERVED_EVENT_NAMES, STREAM_NAME_PATTERN } from '.
 import { TidingsContractError } from './errors.ts';
 import { jsonSchemaOf } from './json-schema.ts';
 import { parsePath } from './path.ts';
+import { inputKeysOf } from './schema-keys.ts';
 import { isStandardSchema } from './standard-schema.ts';
 import type { AnyContract, AnyStream, Contract, StreamMap } from './types.ts';
 
@@ -24,9 +25,8 @@ function checkStream(name: string, stream: AnyStream): void {
   if (stream.params !== undefined) {
     if (!isStandardSchema(stream.params))
       fail(`stream "${name}" has params that are not a schema (zod, valibot, …).`);
-    const shape = jsonSchemaOf(stream.params);
-    if (shape.ok && shape.schema['type'] === 'object') {
-      const keys = Object.keys((shape.schema['properties'] as object | undefined) ?? {}).sort();
+    const keys = inputKeysOf(stream.params)?.sort();
+    if (keys) {
       const names = [...path.params].sort();
       if (keys.join(',') !== names.join(',')) {
         fail(
@@ -34,6 +34,9 @@ function checkStream(name: string, stream: AnyStream): void {
         );
       }
     }
+  }
+  if (!Number.isSafeInteger(stream.history) || stream.history < 0) {
+    fail(`stream "${name}" has history ${String(stream.history)}; expected a whole number of events ≥ 0.`);
   }
   if (stream.query !== undefined && !isStandardSchema(stream.query)) {
     fail(`stream "${name}" has a query that is not a schema (zod, valibot, …).`);
@@ -58,7 +61,7 @@ function checkStream(name: string, stream: AnyStream): void {
     const json = jsonSchemaOf(schema);
     if (!json.ok && !json.unsupported) {
       fail(
-        `stream "${name}", event "${event}": field "${json.field ?? '(unknown)'}" is not JSON-representable (${json.reason}). Payloads travel as JSON: use z.string().datetime() for dates, z.number() or z.string() for big integers.`,
+        `stream "${name}", event "${event}": ${json.field === undefined ? 'a field of the payload' : `field "${json.field}"`} is not JSON-representable (${json.reason}). Payloads travel as JSON: use z.string().datetime() for dates, z.number() or z.string() for big integers.`,
       );
     }
   }

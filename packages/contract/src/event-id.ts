@@ -21,6 +21,7 @@ export function parseEventId(value: unknown): ParsedEventId | null {
   return { ms, seq };
 }
 
+/** Writes a parsed id back as `<ms>-<seq>`. */
 export function formatEventId(id: ParsedEventId): string {
   return `${id.ms}-${id.seq}`;
 }
@@ -45,13 +46,21 @@ export interface EventIdGenerator {
   readonly last: ParsedEventId | null;
 }
 
+/**
+ * Creates a generator of strictly increasing `<ms>-<seq>` ids, optionally continuing after `after`.
+ * @example
+ * const ids = createEventIdGenerator();
+ * ids.next(); // '1700000000000-0'
+ */
 export function createEventIdGenerator(after?: ParsedEventId | null): EventIdGenerator {
   let ms = after?.ms ?? -1;
   let seq = after?.seq ?? 0;
   return {
     next(now = Date.now()) {
-      if (now > ms) {
-        ms = now;
+      // A clock that is not a whole number of ms ≥ 0 (NaN, -1, 1.5) reads as 0: the ids still increase.
+      const clock = Number.isSafeInteger(now) && now >= 0 ? now : 0;
+      if (clock > ms) {
+        ms = clock;
         seq = 0;
       } else {
         seq++;

@@ -12,6 +12,20 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
+/** Sorts every `required` list of a JSON Schema: it is a set, so field order never changes a fingerprint. */
+function sortRequired(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortRequired);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      key === 'required' && Array.isArray(inner) && inner.every((item) => typeof item === 'string')
+        ? [...inner].sort()
+        : sortRequired(inner),
+    ]),
+  );
+}
+
 /** A 64-bit non-cryptographic hash (two lanes of cyrb53), as 16 hex digits. Runs anywhere, no `node:crypto`. */
 export function hash64(text: string): string {
   let h1 = 0xdeadbeef;
@@ -30,7 +44,7 @@ const cache = new WeakMap<AnyContract, string>();
 
 /**
  * A short hash of the contract's canonical JSON Schema (stream names, paths, params and event
- * schemas). Stable across processes and key order; changes when any of those change.
+ * schemas). Stable across processes, key order and field order; changes when any of those change.
  */
 export function fingerprint(contract: AnyContract): string {
   let value = cache.get(contract);
@@ -39,7 +53,7 @@ export function fingerprint(contract: AnyContract): string {
     const withoutDescriptions = Object.fromEntries(
       Object.entries(streams).map(([name, { description: _d, ...rest }]) => [name, rest]),
     );
-    value = hash64(canonicalJson(withoutDescriptions));
+    value = hash64(canonicalJson(sortRequired(withoutDescriptions)));
     cache.set(contract, value);
   }
   return value;

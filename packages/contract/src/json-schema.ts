@@ -1,16 +1,39 @@
 import type { AnySchema } from './standard-schema.ts';
+import { isStandardSchema } from './standard-schema.ts';
 import type { AnyContract } from './types.ts';
 
 /** A JSON Schema object (draft 2020-12). */
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
+/** What `jsonSchemaOf` answers: the JSON Schema, or why (and for zod and arktype, where) it cannot be written. */
 export type JsonSchemaResult =
   | { ok: true; schema: JsonSchema }
   | { ok: false; reason: string; field?: string | undefined; unsupported?: boolean };
 
 interface StandardJsonSchemaProps {
-  jsonSchema?: { output?: (options: { target: string }) => JsonSchema };
+  jsonSchema?: { output?: (options: { target: string; libraryOptions?: object }) => JsonSchema };
 }
+
+function refuse(what: string): never {
+  throw new Error(`${what} cannot be represented in JSON`);
+}
+
+/**
+ * arktype's Standard JSON Schema silently writes `{}` for what JSON cannot carry; these
+ * fallbacks make it throw instead, as zod does, so such payloads are refused.
+ */
+const ARKTYPE_OPTIONS = {
+  target: 'draft-2020-12',
+  libraryOptions: {
+    fallback: {
+      date: () => refuse('Date'),
+      domain: (ctx: { domain: string }) => refuse(ctx.domain === 'bigint' ? 'BigInt' : ctx.domain),
+      proto: (ctx: { proto: { name: string } }) => refuse(ctx.proto.name),
+      unit: (ctx: { unit: unknown }) => refuse(ctx.unit === undefined ? 'undefined' : 'A non-JSON literal'),
+      symbolKey: () => refuse('A symbol key'),
+    },
+  },
+};
 
 interface ZodLike {
   toJSONSchema?: (options: Record<string, unknown>) => JsonSchema;
@@ -55,6 +78,23 @@ function findUnrepresentableField(schema: ZodLike): string | undefined {
   return deepest ? fieldFromJsonPath(deepest) : undefined;
 }
 
+/** Finds the field of an arktype object schema that JSON cannot carry, through its `props`. */
+function findArktypeField(schema: AnySchema): string | undefined {
+  let props: unknown;
+  try {
+    props = (schema as { props?: unknown }).props; // arktype throws for a non-object type
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(props)) return undefined;
+  for (const prop of props as { key?: unknown; value?: unknown }[]) {
+    if (typeof prop.key !== 'string' || !isStandardSchema(prop.value)) continue;
+    const inner = jsonSchemaOf(prop.value);
+    if (!inner.ok) return inner.field === undefined ? prop.key : `${prop.key}.${inner.field}`;
+  }
+  return undefined;
+}
+
 const cache = new WeakMap<object, JsonSchemaResult>();
 
 /**
@@ -74,11 +114,14 @@ export function jsonSchemaOf(schema: AnySchema): JsonSchemaResult {
     };
   } else {
     try {
-      const { $schema: _drop, ...rest } = props.jsonSchema.output({ target: 'draft-2020-12' });
+      const options = props.vendor === 'arktype' ? ARKTYPE_OPTIONS : { target: 'draft-2020-12' };
+      const { $schema: _drop, ...rest } = props.jsonSchema.output(options);
       result = { ok: true, schema: rest };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      result = { ok: false, reason, field: findUnrepresentableField(schema as ZodLike) };
+      const field =
+        props.vendor === 'arktype' ? findArktypeField(schema) : findUnrepresentableField(schema as ZodLike);
+      result = { ok: false, reason, field };
     }
   }
   cache.set(schema, result);

@@ -1,3 +1,5 @@
+import { TidingsError } from '../errors.ts';
+
 const LINE_BREAK = /\r\n|\r|\n/;
 
 function fieldLines(field: string, value: string): string {
@@ -27,5 +29,11 @@ export function encodeComment(text = ''): string {
 
 /** A reconnection-delay frame: `retry: <ms>\n\n`. */
 export function encodeRetry(ms: number): string {
+  if (!Number.isFinite(ms)) {
+    throw new TidingsError(
+      'CONFIG_INVALID',
+      `@tidings/contract: encodeRetry got ${String(ms)}; expected a finite number of milliseconds.`,
+    );
+  }
   return `retry: ${Math.max(0, Math.floor(ms))}\n\n`;
 }

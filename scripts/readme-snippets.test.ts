@@ -1,0 +1,80 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, test } from 'vitest';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** README files whose ```ts blocks must compile, with the folder their imports resolve from. */
+function readmes(): { file: string; base: string }[] {
+  const found: { file: string; base: string }[] = [];
+  // The root README's snippets import every package and the example contract: resolve from the example server.
+  found.push({ file: join(root, 'README.md'), base: join(root, 'examples/market/server') });
+  for (const group of ['packages', 'examples/market', 'bench']) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    const folders = group === 'bench' ? [dir] : readdirSync(dir).map((name) => join(dir, name));
+    for (const folder of folders) {
+      const file = join(folder, 'README.md');
+      if (existsSync(file)) found.push({ file, base: folder });
+    }
+  }
+  const example = join(root, 'examples/market/README.md');
+  if (existsSync(example)) found.push({ file: example, base: join(root, 'examples/market/server') });
+  return found;
+}
+
+function snippets(markdown: string): { code: string; line: number }[] {
+  const out: { code: string; line: number }[] = [];
+  const fence = /^```(ts|typescript)\s*\n([\s\S]*?)^```/gm;
+  for (const match of markdown.matchAll(fence)) {
+    out.push({ code: match[2]!, line: markdown.slice(0, match.index).split('\n').length });
+  }
+  return out;
+}
+
+function compilerOptions(): ts.CompilerOptions {
+  const config = ts.readConfigFile(join(root, 'tsconfig.base.json'), ts.sys.readFile);
+  return ts.parseJsonConfigFileContent(config.config, ts.sys, root).options;
+}
+
+describe('README snippets compile', () => {
+  const files = readmes();
+  test('there are README snippets to check', () => {
+    expect(files.flatMap(({ file }) => snippets(readFileSync(file, 'utf8'))).length).toBeGreaterThan(0);
+  });
+
+  test.each(files.map(({ file, base }) => [relative(root, file), base] as const))(
+    '%s',
+    (file, base) => {
+      const virtual = new Map<string, { text: string; line: number }>();
+      snippets(readFileSync(join(root, file), 'utf8')).forEach(({ code, line }, index) => {
+        virtual.set(join(base, `__readme_snippet_${index}__.ts`), { text: `${code}\nexport {};\n`, line });
+      });
+      if (virtual.size === 0) return;
+      const options = compilerOptions();
+      const host = ts.createCompilerHost(options);
+      const getSourceFile = host.getSourceFile.bind(host);
+      host.getSourceFile = (name, languageVersion, onError, shouldCreate) => {
+        const snippet = virtual.get(resolve(name));
+        return snippet
+          ? ts.createSourceFile(name, snippet.text, languageVersion, true)
+          : getSourceFile(name, languageVersion, onError, shouldCreate);
+      };
+      const fileExists = host.fileExists.bind(host);
+      host.fileExists = (name) => virtual.has(resolve(name)) || fileExists(name);
+      const program = ts.createProgram([...virtual.keys()], options, host);
+      const problems = ts
+        .getPreEmitDiagnostics(program)
+        .filter((d) => d.file && virtual.has(resolve(d.file.fileName)))
+        .map((d) => {
+          const snippet = virtual.get(resolve(d.file!.fileName))!;
+          const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+          return `${file}:${snippet.line + line + 1}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
+        });
+      expect(problems).toEqual([]);
+    },
+    60_000,
+  );
+});
