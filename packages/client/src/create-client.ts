@@ -1,0 +1,168 @@
+import type {
+  AnyContract,
+  AnySchema,
+  ContractDescriptor,
+  ContractShape,
+  ShapeOf,
+  StreamDescriptor,
+} from '@tidings/contract';
+import { TidingsContractError, TidingsError } from '@tidings/contract/errors';
+import { createEventSourceTransport } from './event-source-transport.ts';
+import { createFetchTransport } from './fetch-transport.ts';
+import { createSubscription, type ResolvedReconnect } from './subscription.ts';
+import type { Transport } from './transport.ts';
+import type { ClientOptions, QueryValues, SubscribeOptions, Subscription, TidingsClient } from './types.ts';
+import { topicUrl } from './url.ts';
+
+/** Paths, param names and event names of a contract; its fingerprint comes separately. */
+function describe(contract: AnyContract): ContractDescriptor {
+  const streams: Record<string, StreamDescriptor> = {};
+  for (const [name, stream] of Object.entries(contract.streams)) {
+    streams[name] = {
+      path: stream.path,
+      params: Array.from(stream.path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g), (match) => match[1] as string),
+      events: Object.keys(stream.events),
+    };
+  }
+  return { kind: 'tidings.descriptor', fingerprint: '', streams };
+}
+
+function configError(message: string): TidingsError {
+  return new TidingsError('CONFIG_INVALID', `@tidings/client: ${message}`);
+}
+
+function resolveReconnect(options: ClientOptions): ResolvedReconnect | false {
+  if (options.reconnect === false) return false;
+  const initialDelayMs = options.reconnect?.initialDelayMs ?? 1000;
+  const maxDelayMs = options.reconnect?.maxDelayMs ?? 30_000;
+  const maxAttempts = options.reconnect?.maxAttempts ?? Number.POSITIVE_INFINITY;
+  if (maxDelayMs < initialDelayMs) {
+    throw configError(
+      `reconnect.maxDelayMs (${maxDelayMs}) is below reconnect.initialDelayMs (${initialDelayMs}); raise the cap or lower the initial delay.`,
+    );
+  }
+  return { initialDelayMs, maxDelayMs, maxAttempts };
+}
+
+function resolveTransport(options: ClientOptions): Transport {
+  const kind = options.transport ?? 'fetch';
+  if (kind === 'fetch') {
+    if (!options.fetch && typeof globalThis.fetch !== 'function') {
+      throw configError('no fetch on this platform; pass options.fetch.');
+    }
+    return createFetchTransport({ fetch: options.fetch, credentials: options.credentials });
+  }
+  if (kind !== 'eventsource') {
+    throw configError(`unknown transport ${JSON.stringify(kind)}. Use 'fetch' or 'eventsource'.`);
+  }
+  if (options.headers !== undefined) {
+    throw configError(
+      'transport "eventsource" cannot send headers (an EventSource sends cookies only); use transport "fetch", or a cookie.',
+    );
+  }
+  const EventSource =
+    options.EventSource ??
+    (globalThis as { EventSource?: ClientOptions['EventSource'] | undefined }).EventSource;
+  if (!EventSource) {
+    throw configError(
+      'no EventSource on this platform; pass options.EventSource (the `eventsource` package) or use transport "fetch".',
+    );
+  }
+  return createEventSourceTransport({ EventSource, withCredentials: options.credentials === 'include' });
+}
+
+/**
+ * Creates a typed client from a contract (schemas available: `validate: true` works) or from a
+ * descriptor (what a generated client passes; no schemas, so no zod in a browser bundle).
+ * @example
+ * const client = createClient(market, { baseUrl: 'http://localhost:3000/streams' });
+ * const sub = client.ticker.subscribe({ symbol: 'ACME' });
+ * sub.addEventListener('quote', (e) => console.log(e.data.price));
+ */
+export function createClient<TContract extends AnyContract>(
+  contract: TContract,
+  options: ClientOptions,
+): TidingsClient<ShapeOf<TContract>>;
+export function createClient<TShape extends ContractShape>(
+  descriptor: ContractDescriptor<TShape>,
+  options: ClientOptions,
+): TidingsClient<TShape>;
+export function createClient(
+  input: AnyContract | ContractDescriptor,
+  options: ClientOptions,
+): TidingsClient<ContractShape> {
+  const contract = input?.kind === 'tidings.contract' ? input : undefined;
+  if (!contract && input?.kind !== 'tidings.descriptor') {
+    throw new TidingsContractError(
+      '@tidings/client: createClient expects a contract (defineContract) or a descriptor (generated).',
+    );
+  }
+  const descriptor = contract ? describe(contract) : (input as ContractDescriptor);
+  // A contract's fingerprint needs its JSON Schemas: that code loads on demand, so a bundle built
+  // from a descriptor (a generated client) does not carry it when the bundler splits chunks.
+  const fingerprint: string | Promise<string> = contract
+    ? import('@tidings/contract/descriptor').then((module) => module.toDescriptor(contract).fingerprint)
+    : descriptor.fingerprint;
+  if (typeof fingerprint !== 'string') fingerprint.catch(() => {});
+  if (typeof options?.baseUrl !== 'string') {
+    throw configError('options.baseUrl must be the URL the plugin is registered at.');
+  }
+  if (options.validate && !contract) {
+    throw new TidingsContractError(
+      "@tidings/client: validate: true needs the contract's schemas; a descriptor has none. Pass the contract, or leave validate off.",
+    );
+  }
+  if ('close' in descriptor.streams) {
+    throw new TidingsContractError('@tidings/client: stream "close" clashes with client.close(); rename it.');
+  }
+  const transport = resolveTransport(options);
+  const reconnect = resolveReconnect(options);
+  const open = new Set<Subscription>();
+  let closed = false;
+
+  const client: Record<string | symbol, unknown> = {};
+  for (const [stream, streamDescriptor] of Object.entries(descriptor.streams)) {
+    const definition = contract?.streams[stream];
+    const hasParams = streamDescriptor.params.length > 0;
+    const subscribe = (...args: unknown[]): Subscription => {
+      const params = (hasParams ? args[0] : {}) as Readonly<Record<string, unknown>> | undefined;
+      const subscribeOptions = ((hasParams ? args[1] : args[0]) ?? {}) as SubscribeOptions;
+      if (closed)
+        throw configError(`stream "${stream}": subscribe() after client.close(); create a new client.`);
+      const query = subscribeOptions.query as QueryValues | undefined;
+      if (definition && !definition.query && query && Object.keys(query).length > 0) {
+        throw new TidingsContractError(
+          `@tidings/client: stream "${stream}" declares no query, but subscribe() got query keys [${Object.keys(query).join(', ')}].`,
+        );
+      }
+      let subscription: Subscription | undefined;
+      subscription = createSubscription({
+        stream,
+        descriptor: streamDescriptor,
+        url: topicUrl(options.baseUrl, stream, streamDescriptor, params ?? {}, query),
+        fingerprint,
+        transport,
+        headers: options.headers,
+        reconnect,
+        schemas: options.validate
+          ? (definition?.events as { readonly [event: string]: AnySchema } | undefined)
+          : undefined,
+        lastEventId: subscribeOptions.lastEventId,
+        signal: subscribeOptions.signal,
+        onClose: () => {
+          if (subscription) open.delete(subscription);
+        },
+      });
+      if (subscription.status !== 'closed') open.add(subscription);
+      return subscription;
+    };
+    client[stream] = Object.freeze({ subscribe });
+  }
+  const close = () => {
+    closed = true;
+    for (const subscription of [...open]) subscription.close();
+  };
+  client['close'] = close;
+  client[Symbol.dispose] = close;
+  return Object.freeze(client) as unknown as TidingsClient<ContractShape>;
+}

@@ -1,0 +1,263 @@
+import type { AnySchema, StreamDescriptor } from '@tidings/contract';
+import { describeIssues, TidingsError, TidingsValidationError } from '@tidings/contract/errors';
+import { GAP_EVENT, validateWith } from '@tidings/contract/wire';
+import { backoffDelay } from './backoff.ts';
+import { createEventQueue, type EventQueue } from './event-queue.ts';
+import { createListenerRegistry } from './listeners.ts';
+import type { Transport, TransportEnd, TransportHandlers, TransportMessage } from './transport.ts';
+import type {
+  EventPayloads,
+  HeadersOption,
+  LifecycleEvents,
+  StreamEvent,
+  Subscription,
+  SubscriptionStatus,
+} from './types.ts';
+
+/** Reconnect settings with every default filled in. */
+export interface ResolvedReconnect {
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly maxAttempts: number;
+}
+
+/** Everything one subscription needs; `createClient` builds it. */
+export interface SubscriptionConfig {
+  readonly stream: string;
+  readonly descriptor: StreamDescriptor;
+  readonly url: string;
+  /** A promise while a contract's fingerprint is being computed. */
+  readonly fingerprint: string | Promise<string>;
+  readonly transport: Transport;
+  readonly headers: HeadersOption | undefined;
+  readonly reconnect: ResolvedReconnect | false;
+  /** Event schemas, when payloads are validated. */
+  readonly schemas: { readonly [event: string]: AnySchema } | undefined;
+  readonly lastEventId: string | undefined;
+  readonly signal: AbortSignal | undefined;
+  /** Called once when the subscription closes. */
+  readonly onClose: () => void;
+}
+
+type AnyEvent = StreamEvent<EventPayloads> | LifecycleEvents[keyof LifecycleEvents];
+
+function parseGap(data: string, fallback: string | undefined) {
+  let value: { lastEventId?: unknown; oldestAvailableId?: unknown } = {};
+  try {
+    value = JSON.parse(data) ?? {};
+  } catch {}
+  return {
+    type: 'gap' as const,
+    lastEventId: typeof value.lastEventId === 'string' ? value.lastEventId : fallback,
+    oldestAvailableId: typeof value.oldestAvailableId === 'string' ? value.oldestAvailableId : undefined,
+  };
+}
+
+/** Opens a subscription: connects, delivers typed events, reconnects with backoff and resumes. */
+export function createSubscription(config: SubscriptionConfig): Subscription {
+  const { stream, reconnect } = config;
+  const known = new Set(config.descriptor.events);
+  const listeners = createListenerRegistry<AnyEvent>();
+  const queues = new Set<EventQueue<StreamEvent<EventPayloads>>>();
+  let status: SubscriptionStatus = 'connecting';
+  let lastEventId = config.lastEventId;
+  let attempt = 0;
+  let serverRetryMs: number | undefined;
+  let connection: AbortController | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let pending: Promise<void> | undefined;
+  let closedBy: TidingsError | undefined;
+  let opened = false;
+
+  const isClosed = () => status === 'closed';
+  const fail = (what: string, cause?: unknown) =>
+    new TidingsError('TRANSPORT_ERROR', `@tidings/client: stream "${stream}": ${what}`, { cause });
+
+  const deliver = (event: StreamEvent<EventPayloads>) => {
+    if (status === 'closed') return;
+    listeners.dispatch(event);
+    for (const queue of queues) queue.push(event);
+  };
+
+  const report = (error: TidingsError, fatal = false) => {
+    listeners.dispatch({ type: 'error', error, fatal });
+  };
+
+  const finish = (error: TidingsError | undefined) => {
+    if (status === 'closed') return;
+    status = 'closed';
+    closedBy = error;
+    clearTimeout(timer);
+    connection?.abort();
+    connection = undefined;
+    config.signal?.removeEventListener('abort', close);
+    if (error) report(error, true);
+    for (const queue of queues) queue.end(error);
+    queues.clear();
+    listeners.dispatch({ type: 'close', error });
+    listeners.clear();
+    config.onClose();
+  };
+
+  function close() {
+    finish(undefined);
+  }
+
+  const validated = (name: string, id: string, outcome: ReturnType<typeof validateWith>) => {
+    const settle = (result: Awaited<typeof outcome>) => {
+      if (result.ok) return deliver({ type: name, data: result.value, id });
+      const error = new TidingsValidationError(
+        `@tidings/client: stream "${stream}", event "${name}" (id ${id}) does not match the contract: ${describeIssues(result.issues)}; not delivered.`,
+        result.issues,
+      );
+      if (status !== 'closed') report(error);
+    };
+    if (!(outcome instanceof Promise) && !pending) {
+      settle(outcome);
+      return;
+    }
+    const previous = pending ?? Promise.resolve();
+    const next: Promise<void> = previous
+      .then(() => outcome)
+      .then(settle, (cause: unknown) => {
+        if (status !== 'closed') report(fail(`validating event "${name}" threw.`, cause));
+      })
+      .finally(() => {
+        if (pending === next) pending = undefined;
+      });
+    pending = next;
+  };
+
+  const onMessage = (message: TransportMessage) => {
+    if (message.event === GAP_EVENT) return listeners.dispatch(parseGap(message.data, lastEventId));
+    if (message.id !== undefined) lastEventId = message.id === '' ? undefined : message.id;
+    if (!known.has(message.event)) return;
+    const id = message.id ?? lastEventId ?? '';
+    let data: unknown;
+    try {
+      data = JSON.parse(message.data);
+    } catch {
+      return report(
+        new TidingsValidationError(
+          `@tidings/client: stream "${stream}", event "${message.event}" (id ${id}): payload is not JSON; not delivered.`,
+          [{ message: 'expected JSON' }],
+        ),
+      );
+    }
+    const schema = config.schemas?.[message.event];
+    if (schema) validated(message.event, id, validateWith(schema, data));
+    else if (pending) validated(message.event, id, { ok: true, value: data });
+    else deliver({ type: message.event, data, id });
+  };
+
+  const onEnd = (end: TransportEnd) => {
+    connection = undefined;
+    const error = end.error;
+    if (end.fatal || reconnect === false || attempt >= reconnect.maxAttempts) return finish(error);
+    status = 'connecting';
+    if (error) report(error);
+    if (isClosed()) return;
+    const delay = backoffDelay({
+      attempt,
+      initialDelayMs: reconnect.initialDelayMs,
+      maxDelayMs: reconnect.maxDelayMs,
+      serverRetryMs,
+      retryAfterMs: end.retryAfterMs,
+    });
+    attempt++;
+    timer = setTimeout(connect, delay);
+  };
+
+  const handlersFor = (controller: AbortController): TransportHandlers => {
+    const live = () => connection === controller && !controller.signal.aborted;
+    return {
+      onOpen() {
+        if (!live()) return;
+        status = 'open';
+        attempt = 0;
+        listeners.dispatch({ type: 'open' });
+        // Reopened without a position to resume from: whatever was sent meanwhile is unknown.
+        if (opened && lastEventId === undefined && !isClosed()) {
+          listeners.dispatch({ type: 'gap', lastEventId: undefined, oldestAvailableId: undefined });
+        }
+        opened = true;
+      },
+      onMessage(message) {
+        if (live()) onMessage(message);
+      },
+      onRetry(ms) {
+        serverRetryMs = ms;
+      },
+      onInterrupt(error) {
+        if (!live()) return;
+        status = 'connecting';
+        report(error);
+      },
+      onEnd(end) {
+        if (!live()) return;
+        onEnd(end);
+        controller.abort();
+      },
+    };
+  };
+
+  function connect() {
+    timer = undefined;
+    if (status === 'closed') return;
+    const controller = new AbortController();
+    connection = controller;
+    const headers = config.headers;
+    const resolveHeaders = () => (typeof headers === 'function' ? headers() : (headers ?? {}));
+    Promise.all([config.fingerprint, Promise.resolve().then(resolveHeaders)]).then(
+      ([fingerprint, resolved]) => {
+        if (connection !== controller || controller.signal.aborted) return;
+        config.transport.connect(
+          {
+            stream,
+            url: config.url,
+            headers: resolved,
+            fingerprint,
+            lastEventId,
+            events: config.descriptor.events,
+            signal: controller.signal,
+          },
+          handlersFor(controller),
+        );
+      },
+      (cause: unknown) => {
+        if (connection === controller && !controller.signal.aborted) {
+          onEnd({ error: fail('headers() failed; retrying.', cause) });
+        }
+      },
+    );
+  }
+
+  if (config.signal?.aborted) finish(undefined);
+  else {
+    config.signal?.addEventListener('abort', close, { once: true });
+    connect();
+  }
+
+  return {
+    get status() {
+      return status;
+    },
+    get lastEventId() {
+      return lastEventId;
+    },
+    addEventListener(type, listener, options) {
+      if (status !== 'closed') listeners.add(type, listener as (event: AnyEvent) => void, options);
+    },
+    removeEventListener(type, listener) {
+      listeners.remove(type, listener as (event: AnyEvent) => void);
+    },
+    [Symbol.asyncIterator]() {
+      const queue: EventQueue<StreamEvent<EventPayloads>> = createEventQueue(() => queues.delete(queue));
+      if (status === 'closed') queue.end(closedBy);
+      else queues.add(queue);
+      return queue.iterator;
+    },
+    close,
+    [Symbol.dispose]: close,
+  };
+}

@@ -1,0 +1,70 @@
+import type { TidingsError } from '@tidings/contract/errors';
+import { TidingsHttpError } from './errors.ts';
+
+/** What a transport needs to open one connection. */
+export interface TransportRequest {
+  /** The stream's name, for error messages. */
+  readonly stream: string;
+  /** The full URL: base, path with params, and query. */
+  readonly url: string;
+  /** The configured headers, resolved for this connection. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The contract fingerprint to send. */
+  readonly fingerprint: string;
+  /** Sent as `Last-Event-ID` when set. */
+  readonly lastEventId: string | undefined;
+  /** The event names the stream declares (an `EventSource` needs one listener per name). */
+  readonly events: readonly string[];
+  /** Aborting it stops every network activity of this connection. */
+  readonly signal: AbortSignal;
+}
+
+/** One SSE message as a transport reads it. */
+export interface TransportMessage {
+  /** The message's `id:`; `undefined` when it carries none. */
+  readonly id: string | undefined;
+  readonly event: string;
+  readonly data: string;
+}
+
+/** How a connection ended; `fatal` means do not reconnect. */
+export interface TransportEnd {
+  readonly error?: TidingsError | undefined;
+  readonly fatal?: boolean | undefined;
+  /** A delay the server asked for with `retry-after`. */
+  readonly retryAfterMs?: number | undefined;
+}
+
+/** What a transport reports; after `onEnd` (or an abort) it reports nothing more. */
+export interface TransportHandlers {
+  onOpen(): void;
+  onMessage(message: TransportMessage): void;
+  /** The server's `retry:` field. */
+  onRetry(ms: number): void;
+  /** The connection dropped and the transport reconnects by itself (a native `EventSource`). */
+  onInterrupt(error: TidingsError): void;
+  onEnd(end: TransportEnd): void;
+}
+
+/** Opens connections for subscriptions; one implementation per file. */
+export interface Transport {
+  connect(request: TransportRequest, handlers: TransportHandlers): void;
+}
+
+/** Statuses a subscription does not retry: the request itself is wrong or not allowed. */
+export function isFatalStatus(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 425 && status !== 429;
+}
+
+/** The error for a response that is not a stream; a fatal status says not to retry. */
+export function httpError(request: TransportRequest, status: number, body: unknown): TidingsHttpError {
+  const detail =
+    typeof body === 'object' && body !== null && 'error' in body
+      ? ` (${String((body as { error: unknown }).error)})`
+      : '';
+  return new TidingsHttpError(
+    `@tidings/client: stream "${request.stream}" got HTTP ${status}${detail} from GET ${request.url}; ${isFatalStatus(status) ? 'not retrying' : 'retrying'}.`,
+    status,
+    body,
+  );
+}

@@ -1,0 +1,38 @@
+/** A timer that fires when `reset()` has not been called for `timeoutMs`. */
+export interface Watchdog {
+  /** Marks activity; cheap enough to call on every chunk. */
+  reset(): void;
+  stop(): void;
+  /** True once it fired. */
+  readonly expired: boolean;
+}
+
+/** Starts a watchdog; it re-arms lazily (one timer, no clearTimeout per chunk). */
+export function createWatchdog(timeoutMs: number, onExpire: () => void): Watchdog {
+  let last = Date.now();
+  let expired = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (delay: number) => {
+    timer = setTimeout(check, delay);
+  };
+  const check = () => {
+    const idle = Date.now() - last;
+    if (idle < timeoutMs) return arm(timeoutMs - idle);
+    expired = true;
+    timer = undefined;
+    onExpire();
+  };
+  arm(timeoutMs);
+  return {
+    reset() {
+      last = Date.now();
+    },
+    stop() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+    get expired() {
+      return expired;
+    },
+  };
+}

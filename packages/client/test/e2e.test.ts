@@ -1,0 +1,196 @@
+import { defineContract, defineStream, fingerprint } from '@tidings/contract';
+import { EventSource } from 'eventsource';
+import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { createClient, type TidingsClient, TidingsHttpError, TidingsValidationError } from '../src/index.ts';
+import { createMarketClient, type MarketShape, marketDescriptor } from './fixtures/market-client.ts';
+import { market } from './fixtures/market-contract.ts';
+import { hubServer } from './helpers/hub-server.ts';
+import { collect, eventually, nextEvent, quietPeriod } from './helpers/wait.ts';
+
+const fast = { initialDelayMs: 20, maxDelayMs: 200 };
+const hubOptions = { retryMs: 50, drainWindowMs: 50 };
+const transports = [
+  ['fetch', (url: string) => createMarketClient({ baseUrl: url, reconnect: fast })],
+  [
+    'eventsource',
+    (url: string) =>
+      createMarketClient({ baseUrl: url, reconnect: fast, transport: 'eventsource', EventSource }),
+  ],
+] as const satisfies readonly (readonly [string, (url: string) => TidingsClient<MarketShape>])[];
+
+test('the fixture descriptor carries the contract fingerprint', () => {
+  expect(marketDescriptor.fingerprint).toBe(fingerprint(market));
+});
+
+describe.each(transports)('end to end against @tidings/server (%s transport)', (_name, makeClient) => {
+  test('typed delivery, for streams with and without params', async () => {
+    await using server = await hubServer(market, hubOptions);
+    using client = makeClient(server.url);
+    using ticker = client.ticker.subscribe({ symbol: 'ACME' });
+    using news = client.announcements.subscribe();
+    await Promise.all([nextEvent(ticker, 'open'), nextEvent(news, 'open')]);
+    const quote = nextEvent(ticker, 'quote');
+    const halted = nextEvent(ticker, 'halted');
+    const notice = nextEvent(news, 'notice');
+    const quoteId = await server.hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', {
+      price: 1.5,
+      at: 'now',
+    });
+    await server.hub.streams.ticker.emit({ symbol: 'OTHER' }, 'halted', { reason: 'not mine' });
+    await server.hub.streams.ticker.emit({ symbol: 'ACME' }, 'halted', { reason: 'news' });
+    await server.hub.streams.announcements.emit('notice', { text: 'open' });
+    expect(await quote).toEqual({ type: 'quote', data: { price: 1.5, at: 'now' }, id: quoteId });
+    expect((await halted).data.reason).toBe('news');
+    expect((await notice).data.text).toBe('open');
+    expect(server.hub.stats().contractMismatches).toBe(0);
+  });
+
+  test('the server destroys the socket: the client resumes with nothing lost and nothing twice', async () => {
+    await using server = await hubServer(market, hubOptions);
+    using client = makeClient(server.url);
+    using sub = client.ticker.subscribe({ symbol: 'ACME' });
+    await nextEvent(sub, 'open');
+    const all = collect(sub, 'quote', 30, 20_000);
+    const emit = (i: number) =>
+      server.hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { price: i, at: '' });
+    const firstTen = collect(sub, 'quote', 10);
+    for (let i = 0; i < 10; i++) await emit(i);
+    await firstTen;
+    const dropped = nextEvent(sub, 'error');
+    const reopened = nextEvent(sub, 'open');
+    server.destroySockets();
+    await dropped;
+    for (let i = 10; i < 20; i++) await emit(i);
+    await reopened;
+    for (let i = 20; i < 30; i++) await emit(i);
+    const events = await all;
+    expect(events.map((e) => e.data.price)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(new Set(events.map((e) => e.id)).size).toBe(30);
+  });
+
+  test('a 403 surfaces as TidingsHttpError with at most one request in 2 s', async () => {
+    await using server = await hubServer(market, { ...hubOptions, authorize: () => false });
+    using client = makeClient(server.url);
+    const sub = client.ticker.subscribe({ symbol: 'ACME' });
+    const { error } = await nextEvent(sub, 'close');
+    expect(error).toBeInstanceOf(TidingsHttpError);
+    expect(error).toMatchObject({ status: 403 });
+    expect(sub.status).toBe('closed');
+    await quietPeriod(2000);
+    expect(server.requests()).toBe(1);
+  });
+
+  test('no request after close(), and the server sees the connection end', async () => {
+    await using server = await hubServer(market, hubOptions);
+    using client = makeClient(server.url);
+    const sub = client.ticker.subscribe({ symbol: 'ACME' });
+    const other = client.announcements.subscribe();
+    await Promise.all([nextEvent(sub, 'open'), nextEvent(other, 'open')]);
+    expect(server.hub.stats().connections).toBe(2);
+    sub.close();
+    client.close();
+    const count = server.requests();
+    await eventually(() => server.hub.stats().connections === 0);
+    await server.hub.streams.announcements.emit('notice', { text: 'late' });
+    await quietPeriod(500);
+    expect(server.requests()).toBe(count);
+    expect(other.status).toBe('closed');
+  });
+});
+
+describe('end to end: resume and errors (fetch transport)', () => {
+  test('the server restarts on the same port and the client carries on', async () => {
+    const first = await hubServer(market, hubOptions);
+    const { port } = first;
+    using client = createMarketClient({ baseUrl: first.url, reconnect: fast });
+    using sub = client.announcements.subscribe();
+    await nextEvent(sub, 'open');
+    const before = nextEvent(sub, 'notice');
+    await first.hub.streams.announcements.emit('notice', { text: 'before' });
+    expect((await before).data.text).toBe('before');
+    const reconnecting = nextEvent(sub, 'error');
+    await first[Symbol.asyncDispose]();
+    await reconnecting;
+    const reopened = nextEvent(sub, 'open', 15_000);
+    const gap = nextEvent(sub, 'gap', 15_000);
+    await using second = await hubServer(market, hubOptions, { port });
+    await reopened;
+    // The new server never issued the client's last id, so it cannot vouch for what came after it.
+    expect((await gap).lastEventId).toBe(sub.lastEventId);
+    const after = nextEvent(sub, 'notice');
+    await second.hub.streams.announcements.emit('notice', { text: 'after' });
+    expect((await after).data.text).toBe('after');
+    expect(sub.status).toBe('open');
+  });
+
+  test('gap surfaces when the resume point has left the history', async () => {
+    await using server = await hubServer(market, hubOptions);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      ids.push(await server.hub.streams.announcements.emit('notice', { text: String(i) }));
+    }
+    using client = createMarketClient({ baseUrl: server.url, reconnect: fast });
+    using sub = client.announcements.subscribe({ lastEventId: ids[0] });
+    const gap = nextEvent(sub, 'gap');
+    const replayed = collect(sub, 'notice', 3);
+    expect(await gap).toMatchObject({ type: 'gap', lastEventId: ids[0] });
+    expect((await replayed).map((e) => e.data.text)).toEqual(['7', '8', '9']);
+    expect(sub.lastEventId).toBe(ids[9]);
+  });
+
+  test('validate: true reports a payload that does not match as an error event instead of delivering it', async () => {
+    const drifted = defineContract({
+      ticker: defineStream({
+        path: '/ticker/:symbol',
+        events: {
+          quote: z.object({ price: z.string(), at: z.string() }),
+          halted: z.object({ reason: z.string() }),
+        },
+      }),
+    });
+    await using server = await hubServer(drifted, hubOptions);
+    using client = createClient(market, { baseUrl: server.url, validate: true, reconnect: fast });
+    using sub = client.ticker.subscribe({ symbol: 'ACME' });
+    await nextEvent(sub, 'open');
+    const quotes: unknown[] = [];
+    sub.addEventListener('quote', (e) => quotes.push(e.data));
+    const error = nextEvent(sub, 'error');
+    const halted = nextEvent(sub, 'halted');
+    await server.hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { price: 'cheap', at: 'now' });
+    await server.hub.streams.ticker.emit({ symbol: 'ACME' }, 'halted', { reason: 'after' });
+    const { error: invalid, fatal } = await error;
+    expect(invalid).toBeInstanceOf(TidingsValidationError);
+    expect(invalid.message).toMatch(/stream "ticker", event "quote" .* does not match the contract: price: /);
+    expect(fatal).toBe(false);
+    expect((await halted).data.reason).toBe('after');
+    expect(quotes).toEqual([]);
+    expect(server.hub.stats().contractMismatches).toBe(1);
+  });
+
+  test('headers() runs on every (re)connect, so a refreshed token keeps the stream position', async () => {
+    const tokens: string[] = [];
+    await using server = await hubServer(market, {
+      ...hubOptions,
+      authorize: ({ request }) => {
+        tokens.push(String(request.headers.authorization));
+        return true;
+      },
+    });
+    let n = 0;
+    using client = createMarketClient({
+      baseUrl: server.url,
+      reconnect: fast,
+      headers: async () => ({ authorization: `Bearer ${++n}` }),
+    });
+    using sub = client.announcements.subscribe();
+    await nextEvent(sub, 'open');
+    const first = await server.hub.streams.announcements.emit('notice', { text: 'a' });
+    await eventually(() => sub.lastEventId === first);
+    const reopened = nextEvent(sub, 'open');
+    server.destroySockets();
+    await reopened;
+    expect(tokens).toEqual(['Bearer 1', 'Bearer 2']);
+    expect(sub.lastEventId).toBe(first);
+  });
+});
