@@ -1,12 +1,12 @@
 import { TidingsError, type TidingsErrorOptions } from '@tidings/contract';
 
+export type { TidingsErrorCode, TidingsErrorOptions } from '@tidings/contract';
 export {
+  isTidingsError,
   TidingsContractError,
   TidingsError,
   TidingsValidationError,
-  isTidingsError,
 } from '@tidings/contract';
-export type { TidingsErrorCode, TidingsErrorOptions } from '@tidings/contract';
 
 /** A broker could not publish, subscribe or replay (Redis down, timed out, …). The cause is kept. */
 export class TidingsBrokerError extends TidingsError {

@@ -1,0 +1,166 @@
+import {
+  type AnyContract,
+  fingerprint,
+  isContract,
+  TidingsContractError,
+  TidingsError,
+} from '@tidings/contract';
+import { Counters } from './counters.ts';
+import { Fanout } from './fanout.ts';
+import type { DrainOptions, Hub, HubOptions, HubStats, HubStreams } from './hub-types.ts';
+import { memoryBroker } from './memory-broker.ts';
+import { createPlugin } from './plugin.ts';
+import { createStreamEmitter, type RuntimeStreamHandle } from './stream-emitter.ts';
+import { unknownStreamGuard } from './unknown-stream-guard.ts';
+
+const DEFAULTS = {
+  heartbeatMs: 15_000,
+  maxConnections: 50_000,
+  maxBufferedBytes: 1 << 20,
+  retryMs: 2_000,
+  drainWindowMs: 5_000,
+} as const;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+function checkNumber(name: string, value: number, min: number, max: number): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value < min || value > max) {
+    throw new TidingsError(
+      'CONFIG_INVALID',
+      `@tidings/server: createHub option "${name}" is ${String(value)}; expected a number from ${min} to ${max}.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Creates a hub for a contract: typed, validated `emit` per stream and a Fastify plugin that serves
+ * every stream as Server-Sent Events. Works without Fastify too (a worker that only emits).
+ * @example
+ * const hub = createHub(market, { heartbeatMs: 15_000 });
+ * await app.register(hub.plugin, { prefix: '/streams' });
+ * await hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { price: 1.5, at: new Date().toISOString() });
+ */
+export function createHub<const TContract extends AnyContract>(
+  contract: TContract,
+  options: HubOptions<TContract> = {},
+): Hub<TContract> {
+  if (!isContract(contract)) {
+    throw new TidingsContractError(
+      '@tidings/server: createHub expects a contract made by defineContract({ … }) as its first argument.',
+    );
+  }
+  const heartbeatMs = checkNumber(
+    'heartbeatMs',
+    options.heartbeatMs ?? DEFAULTS.heartbeatMs,
+    1,
+    MAX_TIMER_MS,
+  );
+  const maxConnections = checkNumber(
+    'maxConnections',
+    options.maxConnections ?? DEFAULTS.maxConnections,
+    0,
+    Number.POSITIVE_INFINITY,
+  );
+  const maxBufferedBytes = checkNumber(
+    'maxBufferedBytes',
+    options.maxBufferedBytes ?? DEFAULTS.maxBufferedBytes,
+    1,
+    Number.MAX_SAFE_INTEGER,
+  );
+  const retryMs = checkNumber('retryMs', options.retryMs ?? DEFAULTS.retryMs, 0, MAX_TIMER_MS);
+  const drainWindowMs = checkNumber(
+    'drainWindowMs',
+    options.drainWindowMs ?? DEFAULTS.drainWindowMs,
+    0,
+    MAX_TIMER_MS,
+  );
+  const mismatch = options.onContractMismatch ?? 'warn';
+  if (mismatch !== 'warn' && mismatch !== 'reject') {
+    throw new TidingsError(
+      'CONFIG_INVALID',
+      `@tidings/server: createHub option "onContractMismatch" is ${JSON.stringify(mismatch)}; use 'warn' or 'reject'.`,
+    );
+  }
+
+  const ownsBroker = options.broker === undefined;
+  const broker = options.broker ?? memoryBroker();
+  const counters = new Counters();
+  const names = Object.keys(contract.streams);
+  const fanout = new Fanout({
+    broker,
+    counters,
+    streamCount: names.length,
+    heartbeatMs,
+    maxConnections,
+    maxBufferedBytes,
+    retryMs,
+  });
+  let closing: Promise<void> | undefined;
+  const isClosed = (): boolean => closing !== undefined;
+
+  const handles: Record<string, RuntimeStreamHandle> = Object.create(unknownStreamGuard(names));
+  for (const name of names) {
+    const { handle } = createStreamEmitter(
+      name,
+      contract.streams[name]!,
+      { broker, counters, isClosed },
+      (key) => fanout.countOn(key),
+    );
+    handles[name] = Object.freeze(handle);
+  }
+  Object.freeze(handles);
+
+  const drain = (drainOptions: DrainOptions = {}): Promise<void> => {
+    const windowMs = checkNumber('drain windowMs', drainOptions.windowMs ?? drainWindowMs, 0, MAX_TIMER_MS);
+    fanout.drain(windowMs);
+    return Promise.resolve();
+  };
+
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      fanout.drain(drainWindowMs);
+      fanout.close();
+      if (ownsBroker) await broker.close();
+    })();
+    return closing;
+  };
+
+  const stats = (): HubStats<TContract> => {
+    const subscribers: Record<string, number> = {};
+    for (let i = 0; i < names.length; i++) subscribers[names[i]!] = fanout.perStream[i]!;
+    return {
+      connections: fanout.connections.size,
+      subscribers: subscribers as HubStats<TContract>['subscribers'],
+      eventsEmitted: counters.eventsEmitted,
+      framesWritten: counters.framesWritten,
+      replaysServed: counters.replaysServed,
+      gapsSignalled: counters.gapsSignalled,
+      slowConsumerDisconnects: counters.slowConsumerDisconnects,
+      contractMismatches: counters.contractMismatches,
+    };
+  };
+
+  const plugin = createPlugin({
+    contract,
+    fingerprint: fingerprint(contract),
+    fanout,
+    counters,
+    options: options as unknown as HubOptions<AnyContract>,
+    heartbeatMs,
+    retryMs,
+    isClosed,
+    drain: () => drain(),
+    close,
+  });
+
+  return {
+    contract,
+    broker,
+    streams: handles as unknown as HubStreams<TContract>,
+    plugin,
+    stats,
+    drain,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

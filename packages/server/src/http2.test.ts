@@ -1,0 +1,60 @@
+import { connect } from 'node:http2';
+import { createParser } from 'eventsource-parser';
+import Fastify from 'fastify';
+import { expect, it } from 'vitest';
+import { createHub } from './create-hub.ts';
+import { market } from './test-support/contract.ts';
+import { within } from './test-support/within.ts';
+
+it('serves streams over HTTP/2 cleartext (h2c) and ends them on app.close()', async () => {
+  const hub = createHub(market);
+  const app = Fastify({ http2: true });
+  await app.register(hub.plugin, { prefix: '/streams' });
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  await using _app = { [Symbol.asyncDispose]: () => app.close() };
+  const session = connect(origin);
+  using _session = { [Symbol.dispose]: () => session.destroy() };
+  session.on('error', () => {});
+
+  const request = session.request({ ':path': '/streams/ticker/ACME', accept: 'text/event-stream' });
+  const headers = await within(
+    new Promise<Record<string, unknown>>((resolve) => request.once('response', (h) => resolve(h))),
+    10_000,
+    'HTTP/2 response headers',
+  );
+  expect(headers[':status']).toBe(200);
+  expect(headers['content-type']).toBe('text/event-stream; charset=utf-8');
+  expect(headers['x-tidings-heartbeat']).toBe('15000');
+  expect(headers['connection']).toBeUndefined();
+
+  const events: { id: string | undefined; event: string | undefined; data: string }[] = [];
+  let onEvent = () => {};
+  const parser = createParser({
+    onEvent: (message) => {
+      events.push({ id: message.id, event: message.event, data: message.data });
+      onEvent();
+    },
+  });
+  request.setEncoding('utf8');
+  request.on('data', (chunk: string) => parser.feed(chunk));
+  const ended = new Promise<void>((resolve) => request.once('close', () => resolve()));
+
+  const arrived = new Promise<void>((resolve) => {
+    onEvent = () => events.length === 2 && resolve();
+  });
+  const ids = [
+    await hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { price: 1 }),
+    await hub.streams.ticker.emit({ symbol: 'ACME' }, 'halted', { reason: 'auction' }),
+  ];
+  await within(arrived, 10_000, 'two events over HTTP/2');
+  expect(events).toEqual([
+    { id: ids[0], event: 'quote', data: '{"price":1}' },
+    { id: ids[1], event: 'halted', data: '{"reason":"auction"}' },
+  ]);
+
+  const started = Date.now();
+  await within(app.close(), 5_000, 'app.close()');
+  await within(ended, 5_000, 'the HTTP/2 stream to end');
+  expect(Date.now() - started).toBeLessThan(1_000);
+  expect(hub.stats().connections).toBe(0);
+});

@@ -1,0 +1,28 @@
+export type { Broker, ReplayResult, StoredEvent, TopicRef } from './broker.ts';
+export { createHub } from './create-hub.ts';
+export type { TidingsErrorCode, TidingsErrorOptions } from './errors.ts';
+export {
+  isTidingsError,
+  TidingsBrokerError,
+  TidingsContractError,
+  TidingsError,
+  TidingsValidationError,
+} from './errors.ts';
+export type {
+  AuthorizeContext,
+  DrainOptions,
+  EmitFunction,
+  EventNamesOf,
+  HasParams,
+  Hub,
+  HubOptions,
+  HubPluginOptions,
+  HubRequest,
+  HubStats,
+  HubStreams,
+  InvalidParamsBody,
+  StreamHandle,
+  SubscriberCountFunction,
+} from './hub-types.ts';
+export type { MemoryBroker, MemoryBrokerOptions } from './memory-broker.ts';
+export { memoryBroker } from './memory-broker.ts';

@@ -1,0 +1,172 @@
+import {
+  type AnyStream,
+  describeIssues,
+  parsePath,
+  TidingsContractError,
+  TidingsError,
+  TidingsValidationError,
+  type ValidationOutcome,
+} from '@tidings/contract';
+import { topicKey, validateWith } from '@tidings/contract/wire';
+import type { Broker, TopicRef } from './broker.ts';
+import type { Counters } from './counters.ts';
+
+/** What `emit` needs from the hub. */
+export interface EmitterContext {
+  readonly broker: Broker;
+  readonly counters: Counters;
+  isClosed(): boolean;
+}
+
+type Emit = (...args: unknown[]) => Promise<string>;
+
+/** The untyped run-time handle behind `hub.streams.<name>`. */
+export interface RuntimeStreamHandle {
+  readonly emit: Emit;
+  readonly subscriberCount: (params?: unknown) => number;
+}
+
+function stringParams(name: string, names: readonly string[], params: unknown): Record<string, string> {
+  const issues = [];
+  const record = (typeof params === 'object' && params !== null ? params : {}) as Record<string, unknown>;
+  for (const param of names) {
+    if (typeof record[param] !== 'string') {
+      issues.push({ message: `expected a string, got ${typeof record[param]}`, path: [param] });
+    }
+  }
+  if (issues.length > 0) {
+    throw new TidingsValidationError(
+      `@tidings/server: stream "${name}": invalid params — ${describeIssues(issues)}. Pass { ${names.map((n) => `${n}: string`).join(', ')} }.`,
+      issues,
+    );
+  }
+  const out: Record<string, string> = {};
+  for (const param of names) out[param] = record[param] as string;
+  return out;
+}
+
+/** Builds `emit` and the topic-key function of one stream. */
+export function createStreamEmitter(
+  name: string,
+  stream: AnyStream,
+  context: EmitterContext,
+  countOn: (key: string) => number,
+): { handle: RuntimeStreamHandle; keyOf: (params: unknown) => string | Promise<string> } {
+  const path = parsePath(stream.path);
+  const paramNames = path.ok ? path.params : [];
+  const hasParams = paramNames.length > 0;
+  const history = stream.history;
+  const events = new Map(Object.entries(stream.events));
+  const declared = [...events.keys()].map((event) => `"${event}"`).join(', ');
+  const paramsSchema = stream.params;
+  const fixedRef: TopicRef = { key: topicKey(name, undefined), history };
+
+  const paramsFailed = (issues: ValidationOutcome & { ok: false }): never => {
+    throw new TidingsValidationError(
+      `@tidings/server: stream "${name}": invalid params — ${describeIssues(issues.issues)}.`,
+      issues.issues,
+    );
+  };
+  const keyFromOutcome = (outcome: ValidationOutcome): string =>
+    outcome.ok ? topicKey(name, outcome.value as Record<string, unknown>) : paramsFailed(outcome);
+
+  // The last params seen, by value: a hot emitter sends to the same topic again and again, and
+  // validating the same primitive values gives the same key, so that work is done once.
+  const lastValues: unknown[] = new Array(paramNames.length);
+  let lastKey: string | undefined;
+  const sameAsLast = (params: unknown): boolean => {
+    if (lastKey === undefined || typeof params !== 'object' || params === null) return false;
+    const record = params as Record<string, unknown>;
+    for (let i = 0; i < paramNames.length; i++) {
+      const value = record[paramNames[i]!];
+      if (value !== lastValues[i] || (typeof value === 'object' && value !== null)) return false;
+    }
+    return true;
+  };
+  const remember = (params: unknown, key: string): string => {
+    const record = params as Record<string, unknown>;
+    for (let i = 0; i < paramNames.length; i++) lastValues[i] = record[paramNames[i]!];
+    lastKey = key;
+    return key;
+  };
+
+  /** The topic key of validated params (the same key the route computes from the request). */
+  const keyOf = (params: unknown): string | Promise<string> => {
+    if (!hasParams) return fixedRef.key;
+    if (sameAsLast(params)) return lastKey!;
+    if (paramsSchema === undefined) {
+      return remember(params, topicKey(name, stringParams(name, paramNames, params)));
+    }
+    const outcome = validateWith(paramsSchema, params);
+    return outcome instanceof Promise
+      ? outcome.then(keyFromOutcome)
+      : remember(params, keyFromOutcome(outcome));
+  };
+
+  const publish = (key: string, event: string, outcome: ValidationOutcome): Promise<string> => {
+    if (!outcome.ok) {
+      throw new TidingsValidationError(
+        `@tidings/server: stream "${name}", event "${event}": invalid payload — ${describeIssues(outcome.issues)}. Nothing was sent.`,
+        outcome.issues,
+      );
+    }
+    const data = JSON.stringify(outcome.value) ?? 'null';
+    context.counters.eventsEmitted++;
+    return context.broker.publish(key === fixedRef.key ? fixedRef : { key, history }, event, data);
+  };
+
+  const emitWith = (params: unknown, event: unknown, data: unknown): Promise<string> => {
+    if (context.isClosed()) {
+      throw new TidingsError(
+        'HUB_CLOSED',
+        `@tidings/server: stream "${name}": emit after the hub was closed.`,
+      );
+    }
+    const schema = typeof event === 'string' ? events.get(event) : undefined;
+    if (schema === undefined) {
+      throw new TidingsContractError(
+        `@tidings/server: event ${JSON.stringify(event)} is not declared on stream "${name}" (declared: ${declared}). Add it to the contract or fix the emit call.`,
+        { code: 'UNKNOWN_EVENT' },
+      );
+    }
+    const key = keyOf(params);
+    if (typeof key !== 'string') {
+      return key.then(async (resolved) => {
+        const outcome = await validateWith(schema, data);
+        return publish(resolved, event as string, outcome);
+      });
+    }
+    const outcome = validateWith(schema, data);
+    return outcome instanceof Promise
+      ? outcome.then((settled) => publish(key, event as string, settled))
+      : publish(key, event as string, outcome);
+  };
+
+  const emit: Emit = hasParams
+    ? (params, event, data) => {
+        try {
+          return emitWith(params, event, data);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+    : (event, data) => {
+        try {
+          return emitWith(undefined, event, data);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      };
+
+  const subscriberCount = (params?: unknown): number => {
+    let key = keyOf(params);
+    if (typeof key !== 'string') {
+      key.catch(() => {});
+      // An async params schema: the key of the params as given (what a sync schema would echo back).
+      key = topicKey(name, params as Record<string, unknown>);
+    }
+    return countOn(key);
+  };
+
+  return { handle: { emit, subscriberCount }, keyOf };
+}
