@@ -1,0 +1,8 @@
+export { TidingsBrokerError } from '@tidings/server';
+export type {
+  RedisBrokerBaseOptions,
+  RedisBrokerClientOptions,
+  RedisBrokerOptions,
+  RedisBrokerUrlOptions,
+} from './redis-broker.ts';
+export { redisBroker } from './redis-broker.ts';

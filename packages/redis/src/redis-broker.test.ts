@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { isTidingsError } from '@tidings/contract';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topicKeys } from './keys.ts';
+import { redisBroker } from './redis-broker.ts';
+import { collector } from './test-support/collector.ts';
+import { adminClient, brokerResource } from './test-support/resources.ts';
+import { type RedisServerHandle, startRedisServer } from './testing/index.ts';
+
+let redis: RedisServerHandle;
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis?.[Symbol.asyncDispose]();
+});
+
+const topic = (history = 100) => ({ key: `topic-${randomUUID()}`, history });
+
+describe('redisBroker', () => {
+  it('makes two brokers one hub: publish on one, live delivery and replay on the other', async () => {
+    const keyPrefix = `test-${randomUUID()}:`;
+    await using a = brokerResource(redis.url, { keyPrefix });
+    await using b = brokerResource(redis.url, { keyPrefix });
+    const ref = topic();
+    const seen = collector();
+    const unsubscribe = await a.subscribe(ref, seen.onEvent);
+    const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => b.publish(ref, 'tick', String(i))));
+    const received = await seen.until(30);
+    expect(received).toEqual(ids.map((id, i) => ({ id, name: 'tick', data: String(i) })));
+    expect((await a.replay(ref, ids[9]!)).events.map((event) => event.id)).toEqual(ids.slice(10));
+    unsubscribe();
+  });
+
+  it('holds one pub/sub subscription per topic however many local listeners it has', async () => {
+    const keyPrefix = `test-${randomUUID()}:`;
+    await using broker = brokerResource(redis.url, { keyPrefix });
+    await using admin = adminClient(redis.url);
+    const ref = topic();
+    const { channel } = topicKeys(keyPrefix, ref.key);
+    const listeners = [collector(), collector(), collector()];
+    const unsubscribes = await Promise.all(listeners.map((c) => broker.subscribe(ref, c.onEvent)));
+    expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 1]);
+    await broker.publish(ref, 'tick', '1');
+    for (const c of listeners) expect((await c.until(1)).map((event) => event.data)).toEqual(['1']);
+    unsubscribes[0]!();
+    unsubscribes[1]!();
+    expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 1]);
+    unsubscribes[2]!();
+    // The UNSUBSCRIBE goes out at once on another connection: ask until Redis has processed it.
+    let numsub: unknown;
+    for (let i = 0; i < 100; i++) {
+      numsub = await admin.pubsub('NUMSUB', channel);
+      if ((numsub as unknown[])[1] === 0) break;
+    }
+    expect(numsub).toEqual([channel, 0]);
+    expect(listeners.map((c) => c.events.length)).toEqual([1, 1, 1]);
+  });
+
+  it('vouches for ids from the newest evicted one on, and not before the first id of the topic', async () => {
+    await using broker = brokerResource(redis.url);
+    const ref = topic(3);
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await broker.publish(ref, 'tick', String(i)));
+    expect(await broker.replay(ref, ids[2]!)).toEqual({
+      events: ids.slice(3).map((id, i) => ({ id, name: 'tick', data: String(i + 3) })),
+      gap: false,
+      oldestAvailableId: ids[3],
+    });
+    expect(await broker.replay(ref, ids[1]!)).toMatchObject({ gap: true, oldestAvailableId: ids[3] });
+    // An id older than anything this topic issued: its events expired, or it belongs elsewhere.
+    expect(await broker.replay(ref, '1-0')).toMatchObject({ gap: true, oldestAvailableId: ids[3] });
+    // Malformed ids are a fresh subscribe: nothing to replay, no gap, no Redis call needed.
+    for (const bad of ['', 'abc', '1-2-3', '01-1', '99999999999999999999-0', '-1-0']) {
+      expect(await broker.replay(ref, bad)).toEqual({ events: [], gap: false });
+    }
+  });
+
+  it('with history 0 stores nothing it replays but still knows the latest id', async () => {
+    await using broker = brokerResource(redis.url);
+    const ref = topic(0);
+    const first = await broker.publish(ref, 'tick', '1');
+    const last = await broker.publish(ref, 'tick', '2');
+    expect(await broker.replay(ref, last)).toEqual({ events: [], gap: false, oldestAvailableId: undefined });
+    expect(await broker.replay(ref, first)).toMatchObject({ events: [], gap: true });
+  });
+
+  it('expires an idle topic after historyTtlMs but keeps the keys of a topic someone listens to', async () => {
+    const keyPrefix = `test-${randomUUID()}:`;
+    const historyTtlMs = 1_000;
+    await using broker = brokerResource(redis.url, { keyPrefix, historyTtlMs });
+    await using admin = adminClient(redis.url);
+    await using events = adminClient(redis.url);
+    await admin.config('SET', 'notify-keyspace-events', 'Ex');
+    await events.subscribe('__keyevent@0__:expired');
+    const expired = new Set<string>();
+    const waiters = new Map<string, () => void>();
+    events.on('message', (_channel: string, key: string) => {
+      expired.add(key);
+      waiters.get(key)?.();
+    });
+    const expiry = (key: string) =>
+      expired.has(key) ? Promise.resolve() : new Promise<void>((resolve) => waiters.set(key, resolve));
+
+    const listened = topic();
+    const idle = topic();
+    const unsubscribe = await broker.subscribe(listened, () => {});
+    await broker.publish(listened, 'tick', '1');
+    await broker.publish(idle, 'tick', '1');
+    const idleKeys = topicKeys(keyPrefix, idle.key);
+    const listenedKeys = topicKeys(keyPrefix, listened.key);
+    // The listened topic published first, so without keep-alive it would expire first.
+    await Promise.all([expiry(idleKeys.events), expiry(idleKeys.meta)]);
+    expect(await admin.exists(listenedKeys.events, listenedKeys.meta)).toBe(2);
+    expect(await broker.replay(idle, '1-0')).toEqual({ events: [], gap: true });
+
+    unsubscribe();
+    await Promise.all([expiry(listenedKeys.events), expiry(listenedKeys.meta)]);
+    expect(await admin.exists(listenedKeys.events, listenedKeys.meta)).toBe(0);
+  });
+
+  it('reports a subscriber callback that throws and still delivers to the others', async () => {
+    const errors: unknown[] = [];
+    await using broker = brokerResource(redis.url, { onError: (error) => errors.push(error) });
+    const ref = topic();
+    const seen = collector();
+    const unsubscribeThrowing = await broker.subscribe(ref, () => {
+      throw new Error('listener broke');
+    });
+    const unsubscribe = await broker.subscribe(ref, seen.onEvent);
+    await broker.publish(ref, 'tick', '1');
+    await seen.until(1);
+    expect(errors).toHaveLength(1);
+    expect(isTidingsError(errors[0]) && errors[0].code).toBe('BROKER_ERROR');
+    expect(String(errors[0])).toContain(`a subscriber of topic "${ref.key}" threw`);
+    unsubscribeThrowing();
+    unsubscribe();
+  });
+
+  it('keeps topics whose keys differ only in braces or escapes apart', async () => {
+    await using broker = brokerResource(redis.url);
+    const keys = ['a{b}', 'a%7bb%7d', 'a%7Bb%7D', '{a}b', 'a}{b', '%'];
+    for (const key of keys) await broker.publish({ key, history: 10 }, 'own', JSON.stringify(key));
+    for (const key of keys) {
+      const stored = await broker.replay({ key, history: 10 }, '0-0');
+      expect(stored.events.map((event) => event.data)).toEqual([JSON.stringify(key)]);
+    }
+  });
+
+  it('uses a client passed in and leaves it open on close', async () => {
+    await using client = adminClient(redis.url);
+    await once(client, 'ready');
+    const broker = redisBroker({ client, keyPrefix: `test-${randomUUID()}:` });
+    const ref = topic();
+    const id = await broker.publish(ref, 'tick', '1');
+    await broker.close();
+    expect(client.status).toBe('ready');
+    expect(await client.ping()).toBe('PONG');
+    await expect(broker.publish(ref, 'tick', '2')).rejects.toThrow(
+      `@tidings/redis: the broker is closed; cannot publish event "tick" to topic "${ref.key}".`,
+    );
+    expect(id).toMatch(/^\d+-\d+$/);
+  });
+
+  it('refuses contradictory or impossible options when it is created', () => {
+    const client = new Redis({ lazyConnect: true });
+    expect(() => redisBroker({ client, url: 'redis://x' } as never)).toThrow(
+      '@tidings/redis: redisBroker got both url ("redis://x") and client; pass one of them.',
+    );
+    expect(() => redisBroker({ url: redis.url, historyTtlMs: 0 })).toThrow(
+      '@tidings/redis: redisBroker historyTtlMs is 0; expected a number of milliseconds > 0.',
+    );
+    expect(() => redisBroker({ url: redis.url, commandTimeoutMs: Number.NaN })).toThrow(
+      /commandTimeoutMs is NaN/,
+    );
+    client.disconnect();
+  });
+});

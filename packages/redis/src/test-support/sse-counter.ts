@@ -1,0 +1,137 @@
+import { request } from 'node:http';
+
+/**
+ * A lean SSE reader for load tests (node:http, no EventSource): checks that the `n` of each
+ * `data: {"n":…}` line is exactly the next expected one, so a lost, repeated or reordered event
+ * fails at once, and remembers the last id.
+ */
+export interface SseCounter extends AsyncDisposable {
+  /** Events received, all in sequence. */
+  readonly count: number;
+  readonly lastId: string | undefined;
+  /** The first anomaly seen (out of sequence, unexpected line, stream ended), if any. */
+  readonly problem: string | undefined;
+}
+
+export interface SseCounterGroup extends AsyncDisposable {
+  readonly counters: readonly SseCounter[];
+  /** Resolves once every counter has `count` events; rejects on the first problem or after `timeoutMs`. */
+  until(count: (index: number) => number, timeoutMs: number): Promise<void>;
+}
+
+const DATA_N = 'data: {"n":';
+
+/**
+ * Opens `urls.length` streams, `batch` at a time (a connect storm past the listen backlog costs
+ * SYN retransmits); resolves once every response head arrived, so each stream is live.
+ */
+export async function openCounters(
+  urls: readonly string[],
+  timeoutMs: number,
+  batch = 100,
+): Promise<SseCounterGroup> {
+  const counters: (SseCounter & { close(): void })[] = [];
+  let check: (() => void) | undefined;
+  const open = (url: string) =>
+    new Promise<void>((resolve, reject) => {
+      let count = 0;
+      let lastId: string | undefined;
+      let problem: string | undefined;
+      let rest = '';
+      const fail = (message: string): void => {
+        problem ??= message;
+        check?.();
+      };
+      const req = request(url, { agent: false, headers: { accept: 'text/event-stream' } });
+      const counter = {
+        get count() {
+          return count;
+        },
+        get lastId() {
+          return lastId;
+        },
+        get problem() {
+          return problem;
+        },
+        close: () => {
+          req.destroy();
+        },
+        [Symbol.asyncDispose]: async () => {
+          req.destroy();
+        },
+      };
+      counters.push(counter);
+      req.on('error', (error) => {
+        reject(error);
+        fail(`${url}: ${error.message}`);
+      });
+      req.on('response', (res) => {
+        if (res.statusCode !== 200) reject(new Error(`${url}: status ${res.statusCode}`));
+        resolve();
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          const text = rest + chunk;
+          const complete = text.lastIndexOf('\n') + 1;
+          for (let at = text.indexOf(DATA_N); at >= 0 && at < complete; at = text.indexOf(DATA_N, at + 1)) {
+            let i = at + DATA_N.length;
+            let n = 0;
+            for (let c = text.charCodeAt(i); c >= 48 && c <= 57; c = text.charCodeAt(++i))
+              n = n * 10 + c - 48;
+            if (n !== count) fail(`${url}: expected n=${count}, got n=${n}`);
+            count++;
+          }
+          const idAt = text.lastIndexOf('id: ', complete);
+          if (idAt >= 0 && (idAt === 0 || text.charCodeAt(idAt - 1) === 10)) {
+            lastId = text.slice(idAt + 4, text.indexOf('\n', idAt));
+          }
+          rest = text.slice(complete);
+          if (check) check();
+        });
+        res.on('close', () => fail(`${url}: the stream ended after ${count} events`));
+      });
+      req.end();
+    });
+  const timer = setTimeout(() => {
+    for (const counter of counters) counter.close();
+  }, timeoutMs);
+  try {
+    for (let i = 0; i < urls.length; i += batch) await Promise.all(urls.slice(i, i + batch).map(open));
+  } catch (error) {
+    for (const counter of counters) counter.close();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+  return {
+    counters,
+    until(count, waitMs) {
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          check = undefined;
+          const behind = counters.filter((counter, i) => counter.count < count(i)).length;
+          reject(new Error(`after ${waitMs} ms ${behind} of ${counters.length} streams were still behind`));
+        }, waitMs);
+        let done = 0;
+        check = () => {
+          for (; done < counters.length; done++) {
+            const counter = counters[done]!;
+            if (counter.problem !== undefined) {
+              clearTimeout(timer);
+              check = undefined;
+              reject(new Error(counter.problem));
+              return;
+            }
+            if (counter.count < count(done)) return;
+          }
+          clearTimeout(timer);
+          check = undefined;
+          resolve();
+        };
+        check();
+      });
+    },
+    async [Symbol.asyncDispose]() {
+      for (const counter of counters) counter.close();
+    },
+  };
+}
