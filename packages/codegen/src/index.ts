@@ -1,0 +1,10 @@
+export type { AsyncApiOptions, AsyncApiSource, GeneratedAsyncApi } from './asyncapi.ts';
+export { generateAsyncApi, toAsyncApi, writeAsyncApi } from './asyncapi.ts';
+export type { CheckResult } from './check.ts';
+export { checkClient } from './check.ts';
+export { TidingsCodegenError } from './errors.ts';
+export type { GeneratedClient, GenerateOptions } from './generate.ts';
+export { generateClient, writeClient } from './generate.ts';
+export type { ContractSource } from './load-contract.ts';
+export type { CliIo } from './run-cli.ts';
+export { runCli } from './run-cli.ts';
