@@ -1,5 +1,5 @@
 import { TidingsError } from '@tidings/contract/errors';
-import { CONTRACT_QUERY, GAP_EVENT } from '@tidings/contract/wire';
+import { CONTRACT_QUERY, LAST_EVENT_ID_QUERY } from '@tidings/contract/wire';
 import { httpError, isFatalStatus, type Transport } from './transport.ts';
 
 /** The parts of a `MessageEvent` the eventsource transport reads. */
@@ -34,27 +34,21 @@ const CLOSED = 2;
 /**
  * Streams with an `EventSource`: cookies only, no custom headers. The `EventSource` reconnects by
  * itself after a network error (sending `Last-Event-ID`); when it gives up (a refused request),
- * the subscription decides. The fingerprint travels in the `contract` query param.
+ * the subscription decides. The fingerprint travels in the `contract` query param, the position of a
+ * new `EventSource` in the `lastEventId` query param.
  */
 export function createEventSourceTransport(options: EventSourceTransportOptions): Transport {
   return {
     connect(request, handlers) {
       const { signal } = request;
-      const url = `${request.url}${request.url.includes('?') ? '&' : '?'}${CONTRACT_QUERY}=${encodeURIComponent(request.fingerprint)}`;
+      let url = `${request.url}${request.url.includes('?') ? '&' : '?'}${CONTRACT_QUERY}=${encodeURIComponent(request.fingerprint)}`;
+      // A new EventSource cannot set Last-Event-ID; the server takes the position from the query instead.
+      if (request.lastEventId !== undefined)
+        url += `&${LAST_EVENT_ID_QUERY}=${encodeURIComponent(request.lastEventId)}`;
       const source = new options.EventSource(url, { withCredentials: options.withCredentials ?? false });
       signal.addEventListener('abort', () => source.close(), { once: true });
-      let opened = false;
       source.addEventListener('open', () => {
-        if (signal.aborted) return;
-        handlers.onOpen();
-        if (opened || request.lastEventId === undefined) return;
-        opened = true;
-        // A new EventSource cannot send Last-Event-ID: the server starts afresh, so say events may be missing.
-        handlers.onMessage({
-          id: undefined,
-          event: GAP_EVENT,
-          data: JSON.stringify({ lastEventId: request.lastEventId }),
-        });
+        if (!signal.aborted) handlers.onOpen();
       });
       source.addEventListener('error', (event) => {
         if (signal.aborted) return;

@@ -69,6 +69,24 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
     expect(new Set(events.map((e) => e.id)).size).toBe(30);
   });
 
+  test('subscribing with lastEventId replays what came after it, with no gap', async () => {
+    await using server = await hubServer(market, hubOptions);
+    const emit = (i: number) =>
+      server.hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { price: i, at: '' });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await emit(i));
+    using client = makeClient(server.url);
+    using sub = client.ticker.subscribe({ symbol: 'ACME' }, { lastEventId: ids[1]! });
+    let gaps = 0;
+    sub.addEventListener('gap', () => gaps++);
+    const replayed = await collect(sub, 'quote', 3);
+    expect(replayed.map((e) => e.id)).toEqual(ids.slice(2));
+    const live = nextEvent(sub, 'quote');
+    const next = await emit(5);
+    expect((await live).id).toBe(next);
+    expect(gaps).toBe(0);
+  });
+
   test('a 403 surfaces as TidingsHttpError with at most one request in 2 s', async () => {
     await using server = await hubServer(market, { ...hubOptions, authorize: () => false });
     using client = makeClient(server.url);

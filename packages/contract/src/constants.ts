@@ -17,6 +17,11 @@ export const GAP_EVENT = 'gap';
 /** The request header (and query param) that carries the client's contract fingerprint. */
 export const CONTRACT_HEADER = 'x-tidings-contract';
 export const CONTRACT_QUERY = 'contract';
+/**
+ * The query param a new `EventSource` uses to resume (it cannot set `Last-Event-ID` itself).
+ * The `Last-Event-ID` header wins when both are present.
+ */
+export const LAST_EVENT_ID_QUERY = 'lastEventId';
 /** The response header that announces the heartbeat interval in milliseconds. */
 export const HEARTBEAT_HEADER = 'x-tidings-heartbeat';
 /** Default events kept per topic. */

@@ -11,6 +11,7 @@ import {
   CONTRACT_HEADER,
   CONTRACT_QUERY,
   HEARTBEAT_HEADER,
+  LAST_EVENT_ID_QUERY,
   topicKey,
   validateWith,
 } from '@tidings/contract/wire';
@@ -158,8 +159,8 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
         let query: object = {};
         if (stream.query) {
           let input = rawQuery;
-          if (Object.hasOwn(rawQuery, CONTRACT_QUERY)) {
-            const { [CONTRACT_QUERY]: _contract, ...rest } = rawQuery;
+          if (Object.hasOwn(rawQuery, CONTRACT_QUERY) || Object.hasOwn(rawQuery, LAST_EVENT_ID_QUERY)) {
+            const { [CONTRACT_QUERY]: _contract, [LAST_EVENT_ID_QUERY]: _lastEventId, ...rest } = rawQuery;
             input = rest;
           }
           let outcome = validateWith(stream.query, input);
@@ -213,8 +214,12 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
         else headers['connection'] = 'keep-alive';
         reply.hijack();
         res.writeHead(200, headers);
-        const lastEventId = request.headers['last-event-id'];
-        fanout.start(conn, typeof lastEventId === 'string' ? lastEventId : undefined);
+        // A new EventSource cannot set Last-Event-ID, so it may resume through the query instead.
+        const header = request.headers['last-event-id'];
+        const fromQuery = rawQuery[LAST_EVENT_ID_QUERY];
+        const lastEventId =
+          typeof header === 'string' ? header : typeof fromQuery === 'string' ? fromQuery : undefined;
+        fanout.start(conn, lastEventId);
         return reply;
       } finally {
         if (admitted) fanout.unadmit();

@@ -30,6 +30,20 @@ describe('resume with Last-Event-ID', () => {
     expect(hub.stats()).toMatchObject({ replaysServed: 1, gapsSignalled: 0, framesWritten: 3 });
   });
 
+  it('takes the position from the lastEventId query param when there is no header (a new EventSource)', async () => {
+    await using hub = createHub(market);
+    await using server = await serverResource(hub);
+    const ids = await emitRoom(hub, 4);
+    await using stream = await openSse(`${server.url}/rooms/r?lastEventId=${ids[2]}`);
+    const events = await stream.until(1);
+    expect(events).toEqual([{ id: ids[3], event: 'say', data: '{"text":"3"}' }]);
+    await using both = await openSse(`${server.url}/rooms/r?lastEventId=${ids[0]}`, {
+      'last-event-id': ids[2]!,
+    });
+    expect((await both.until(1))[0]?.id).toBe(ids[3]);
+    expect(hub.stats()).toMatchObject({ replaysServed: 2, gapsSignalled: 0 });
+  });
+
   it('signals a gap with lastEventId and oldestAvailableId before what is left, as a frame without id', async () => {
     await using hub = createHub(market);
     await using server = await serverResource(hub);

@@ -8,6 +8,7 @@ export {
   CONTRACT_QUERY,
   GAP_EVENT,
   HEARTBEAT_HEADER,
+  LAST_EVENT_ID_QUERY,
   RESERVED_EVENT_NAMES,
 } from '../constants.ts';
 export type { EventIdGenerator, ParsedEventId } from '../event-id.ts';
