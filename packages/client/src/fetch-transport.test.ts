@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { createMarketClient, marketDescriptor } from '../test/fixtures/market-client.ts';
 import { frame, openStream, rawServer } from '../test/helpers/raw-server.ts';
 import { collect, nextEvent, quietPeriod } from '../test/helpers/wait.ts';
-import { parseRetryAfter } from './fetch-transport.ts';
+import { createFetchTransport, parseRetryAfter } from './fetch-transport.ts';
 import { createClient, TidingsHttpError } from './index.ts';
 
 const fast = { initialDelayMs: 10, maxDelayMs: 50 };
@@ -164,5 +164,41 @@ describe('fetch transport against a raw SSE server', () => {
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(null)).toBeUndefined();
+  });
+});
+
+describe('fetch transport after an abort', () => {
+  test('regression: the watchdog stops with the connection, so nothing is reported after abort', async () => {
+    await using server = await rawServer((_req, res) => {
+      openStream(res, { 'x-tidings-heartbeat': '40' });
+    });
+    const controller = new AbortController();
+    const reported: string[] = [];
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    createFetchTransport().connect(
+      {
+        stream: 'announcements',
+        url: `${server.url}/announcements`,
+        headers: {},
+        fingerprint: 'f',
+        lastEventId: undefined,
+        events: ['notice'],
+        signal: controller.signal,
+      },
+      {
+        onOpen: () => opened(),
+        onMessage: () => reported.push('message'),
+        onRetry: () => reported.push('retry'),
+        onInterrupt: () => reported.push('interrupt'),
+        onEnd: () => reported.push('end'),
+      },
+    );
+    await open;
+    controller.abort();
+    await quietPeriod(300); // 3 × the 100 ms watchdog (2.5 × 40 ms heartbeat)
+    expect(reported).toEqual([]);
   });
 });

@@ -112,13 +112,13 @@ async function run(
   }
 
   const reader = response.body.getReader();
-  const stop = () => void reader.cancel().catch(() => {});
+  const cancel = () => void reader.cancel().catch(() => {});
   const heartbeatMs = Number(response.headers.get(HEARTBEAT_HEADER));
   const watchdog =
     heartbeatMs > 0
       ? createWatchdog(heartbeatMs * WATCHDOG_FACTOR, () => {
           signal.removeEventListener('abort', stop);
-          stop();
+          cancel();
           handlers.onEnd({
             error: transportError(
               request,
@@ -127,6 +127,11 @@ async function run(
           });
         })
       : undefined;
+  // Closing the subscription stops the watchdog too: after an abort the transport reports nothing.
+  const stop = () => {
+    watchdog?.stop();
+    cancel();
+  };
   signal.addEventListener('abort', stop, { once: true });
   const parser = createParser({
     onEvent: (message) =>

@@ -7,8 +7,12 @@ export interface Watchdog {
   readonly expired: boolean;
 }
 
+const MAX_TIMER_MS = 2_147_483_647;
+
 /** Starts a watchdog; it re-arms lazily (one timer, no clearTimeout per chunk). */
-export function createWatchdog(timeoutMs: number, onExpire: () => void): Watchdog {
+export function createWatchdog(requestedMs: number, onExpire: () => void): Watchdog {
+  // Timers take at most 2^31 - 1 ms; a longer delay would fire at once, in a loop.
+  const timeoutMs = Math.min(requestedMs, MAX_TIMER_MS);
   let last = Date.now();
   let expired = false;
   let timer: ReturnType<typeof setTimeout> | undefined;

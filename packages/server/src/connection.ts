@@ -48,6 +48,11 @@ export class Connection {
    * encoding per socket). `null`: write through `res` (HTTP/2, HTTP/1.0).
    */
   socket: RawSocket | null = null;
+  /**
+   * Bytes this connection may buffer beyond `maxBufferedBytes`: the size of its replay, which is
+   * written at once and bounded by the stream's history, so a large resume is not a slow consumer.
+   */
+  allowance = 0;
 
   constructor(
     readonly res: RawResponse,

@@ -53,7 +53,8 @@ export function createHub<const TContract extends AnyContract>(
     'heartbeatMs',
     options.heartbeatMs ?? DEFAULTS.heartbeatMs,
     1,
-    MAX_TIMER_MS,
+    // Clients drop a connection silent for 2.5 × the heartbeat; that delay must fit a timer too.
+    Math.floor(MAX_TIMER_MS / 2.5),
   );
   const maxConnections = checkNumber(
     'maxConnections',

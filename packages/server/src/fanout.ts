@@ -136,7 +136,9 @@ export class Fanout {
     if (conn.state !== RESUMING) return;
     let out = '';
     let frames = 0;
-    let last = after;
+    // After a gap the client's id is not one the broker vouches for (it may even be from the
+    // future): deduplicate only against what this replay sends, or live events would be dropped.
+    let last: ParsedEventId | null = replay.gap ? null : after;
     if (replay.gap) {
       out += encodeControl(
         GAP_EVENT,
@@ -147,7 +149,7 @@ export class Fanout {
     }
     for (const event of replay.events) {
       const id = parseEventId(event.id);
-      if (id === null || compareParsedIds(id, last) <= 0) continue;
+      if (id === null || (last !== null && compareParsedIds(id, last) <= 0)) continue;
       out += encodeEvent(event.id, event.name, event.data);
       last = id;
       frames++;
@@ -157,6 +159,7 @@ export class Fanout {
     out += this.takeBacklog(conn);
     conn.state = READY;
     if (!conn.topic.dirty) this.markDirty(conn.topic);
+    conn.allowance = Buffer.byteLength(out);
     if (out !== '') this.writeTo(conn, out, frames);
   }
 
@@ -218,7 +221,7 @@ export class Fanout {
 
   private writeTo(conn: Connection, chunk: string, frames: number): void {
     this.counters.framesWritten += frames;
-    if (writeString(conn, chunk) > this.maxBufferedBytes) this.slowConsumer(conn);
+    if (writeString(conn, chunk) > this.maxBufferedBytes + conn.allowance) this.slowConsumer(conn);
   }
 
   slowConsumer(conn: Connection): void {
@@ -231,7 +234,7 @@ export class Fanout {
   private beat(): void {
     for (const conn of this.connections) {
       if (conn.state === OPENING) continue;
-      if (writeString(conn, HEARTBEAT) > this.maxBufferedBytes) this.slowConsumer(conn);
+      if (writeString(conn, HEARTBEAT) > this.maxBufferedBytes + conn.allowance) this.slowConsumer(conn);
     }
   }
 

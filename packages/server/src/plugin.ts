@@ -211,7 +211,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
         headers['x-accel-buffering'] = 'no';
         headers[HEARTBEAT_HEADER] = String(hub.heartbeatMs);
         if (http2) trackSession(request);
-        else headers['connection'] = 'keep-alive';
+        else if (request.raw.httpVersion === '1.1') headers['connection'] = 'keep-alive';
         reply.hijack();
         res.writeHead(200, headers);
         // A new EventSource cannot set Last-Event-ID, so it may resume through the query instead.

@@ -1,4 +1,4 @@
-import { encodeEvent } from '@tidings/contract/wire';
+import { compareParsedIds, encodeEvent, type ParsedEventId, parseEventId } from '@tidings/contract/wire';
 import type { StoredEvent, TopicRef } from './broker.ts';
 import { type Connection, frameChunk, READY } from './connection.ts';
 import type { Fanout } from './fanout.ts';
@@ -16,6 +16,8 @@ export class HubTopic {
   pending = '';
   pendingFrames = 0;
   dirty = false;
+  /** The newest id live delivery has brought; a resumer goes live only once live has caught up with its replay. */
+  newestLive: ParsedEventId | null = null;
   ready: Promise<void>;
   unsubscribe: (() => void) | null = null;
   released = false;
@@ -36,6 +38,7 @@ export class HubTopic {
 
   private receive(event: StoredEvent): void {
     const frame = encodeEvent(event.id, event.name, event.data);
+    if (this.resumers.size > 0) this.newestLive = parseEventId(event.id) ?? this.newestLive;
     this.pending += frame;
     this.pendingFrames++;
     if (this.resumers.size > 0) this.fanout.toBacklogs(this, event.id, frame);
@@ -60,18 +63,31 @@ export class HubTopic {
         if (socket !== null) {
           if (framed === undefined) framed = Buffer.from(frameChunk(chunk));
           socket.write(framed);
-          if (socket.writableLength > max) fanout.slowConsumer(conn);
+          if (socket.writableLength > max + conn.allowance) fanout.slowConsumer(conn);
         } else {
           if (bytes === undefined) bytes = Buffer.from(chunk);
           const res = conn.res;
           res.write(bytes);
-          if (res.writableLength > max) fanout.slowConsumer(conn);
+          if (res.writableLength > max + conn.allowance) fanout.slowConsumer(conn);
         }
       }
     }
     if (this.resumers.size > 0) {
-      for (const conn of this.resumers) if (conn.state === READY) this.fanout.goLive(conn);
+      for (const conn of this.resumers)
+        if (conn.state === READY && this.caughtUp(conn)) this.fanout.goLive(conn);
     }
+  }
+
+  /**
+   * True once live delivery has reached the last id the resumer was sent. Until then its backlog
+   * keeps collecting (deduplicated when it goes live): a live copy of a replayed event that
+   * arrives late (Redis pub/sub lags the replay) is never written twice or out of order.
+   */
+  private caughtUp(conn: Connection): boolean {
+    const sent = conn.lastSent;
+    if (sent === null) return true;
+    const live = this.newestLive;
+    return live !== null && compareParsedIds(live, sent) >= 0;
   }
 
   release(): void {
