@@ -1,0 +1,107 @@
+import type { TargetName } from '../targets/registry.ts';
+import type { ScenarioName } from './config.ts';
+
+/** A and F: events delivered per second across all clients. */
+export interface FlowResult {
+  kind: 'flow';
+  /** One figure per measurement window. */
+  rates: number[];
+  median: number;
+  /** Server CPU (all instances) over the windows, percent of one core. */
+  serverCpuPct: number;
+  loadgenCpuPct: number;
+  /** Events delivered per second of server CPU (all instances): steadier than the rate on a busy machine. */
+  perCpuSecond: number;
+  /** Share of the windows the emitter waited for the clients to catch up, percent. */
+  emitterWaitPct: number;
+  /** Events some client had not received when the drain wait ended (0 when the harness and target are sound; null when unknown). */
+  undelivered: number | null;
+  clients: number;
+  /** Set when the target stopped answering the orchestrator (overloaded); CPU figures are then NaN. */
+  unresponsive: boolean;
+}
+
+/** B: latency from emit to receipt, in ms. */
+export interface LatencyResult {
+  kind: 'latency';
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  samples: number;
+  /** Delivered ÷ expected over the window (1 means the rate was sustained). */
+  sustained: number;
+  clients: number;
+  perSecond: number;
+  /** Server CPU (all instances) and load generator CPU over the window, percent of one core. */
+  serverCpuPct: number;
+  loadgenCpuPct: number;
+  /** Set when the target stopped answering the orchestrator (overloaded). */
+  unresponsive: boolean;
+}
+
+/** C: bytes of server RSS per idle connection. */
+export interface MemoryResult {
+  kind: 'memory';
+  rssPerConnection: number;
+  heapPerConnection: number;
+  connections: number;
+  baselineRss: number;
+}
+
+/** D: connections per second until every client has its response headers. */
+export interface ConnectResult {
+  kind: 'connect';
+  rates: number[];
+  median: number;
+  clients: number;
+}
+
+/** E: emits per second with no clients against the bare loop in the same process. */
+export interface EmitCostResult {
+  kind: 'emit-cost';
+  bare: number[];
+  emit: number[];
+  bareMedian: number;
+  emitMedian: number;
+}
+
+export type ScenarioResult = FlowResult | LatencyResult | MemoryResult | ConnectResult | EmitCostResult;
+
+/** Everything one run measured, keyed by scenario then target. */
+export class Results {
+  readonly byScenario = new Map<ScenarioName, Map<TargetName, ScenarioResult>>();
+  readonly errors: { scenario: ScenarioName | 'setup'; target: TargetName | null; message: string }[] = [];
+  readonly warnings: string[] = [];
+
+  set(scenario: ScenarioName, target: TargetName, result: ScenarioResult): void {
+    let row = this.byScenario.get(scenario);
+    if (!row) {
+      row = new Map();
+      this.byScenario.set(scenario, row);
+    }
+    row.set(target, result);
+  }
+
+  get<TKind extends ScenarioResult['kind']>(
+    scenario: ScenarioName,
+    target: TargetName,
+    kind: TKind,
+  ): Extract<ScenarioResult, { kind: TKind }> | undefined {
+    const result = this.byScenario.get(scenario)?.get(target);
+    return result?.kind === kind ? (result as Extract<ScenarioResult, { kind: TKind }>) : undefined;
+  }
+
+  fail(scenario: ScenarioName | 'setup', target: TargetName | null, error: unknown): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.errors.push({ scenario, target, message });
+  }
+}
+
+/** The median of a non-empty list (mean of the middle two for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}

@@ -1,0 +1,52 @@
+import type { BenchConfig } from '../config.ts';
+import { type ConnectResult, median } from '../results.ts';
+import type { Loadgen, TargetGroup } from '../target-group.ts';
+
+/** Opens `count` clients and throws unless every one got a 200 and registered as a subscriber. */
+export async function connectClients(
+  group: TargetGroup,
+  loadgen: Loadgen,
+  count: number,
+  concurrency: number,
+): Promise<number> {
+  const result = await loadgen.request(
+    'connect',
+    { endpoints: group.endpoints, count, concurrency, timeoutMs: 30_000 },
+    120_000,
+  );
+  if (result.failed > 0) {
+    throw new Error(
+      `bench: ${result.failed} of ${count} connections to ${group.info.name} failed: ${result.errors.join('; ')}`,
+    );
+  }
+  await group.waitForSubscribers(count);
+  return result.elapsedMs;
+}
+
+/** Closes every client and waits until the target has let go of them all. */
+export async function disconnectClients(group: TargetGroup, loadgen: Loadgen): Promise<void> {
+  await loadgen.request('disconnect', null);
+  await group.waitForSubscribers(0);
+}
+
+/**
+ * D: opens `clients` connections with a bounded number in flight and times it until the last
+ * client has its response headers (for Tidings: params validated and `authorize` passed);
+ * repeated, median reported.
+ */
+export async function runConnect(
+  group: TargetGroup,
+  loadgen: Loadgen,
+  config: BenchConfig['connect'],
+  concurrency: number,
+): Promise<ConnectResult> {
+  const rates: number[] = [];
+  const started = Date.now();
+  // At least one run; more only while the scenario stays within its time budget (a slow peer).
+  for (let i = 0; i < config.repeats && (i === 0 || Date.now() - started < 12_000); i++) {
+    const elapsedMs = await connectClients(group, loadgen, config.clients, concurrency);
+    rates.push(config.clients / (elapsedMs / 1000));
+    await disconnectClients(group, loadgen);
+  }
+  return { kind: 'connect', rates, median: median(rates), clients: config.clients };
+}

@@ -1,0 +1,138 @@
+import type { ScenarioName } from '../orchestrator/config.ts';
+import type { Results } from '../orchestrator/results.ts';
+import { fmtRatio, table } from './format.ts';
+
+/** One target from issue 8 (and DESIGN.md §7), evaluated on this run's figures. */
+export interface CriterionOutcome {
+  scenario: ScenarioName;
+  label: string;
+  /** The measured ratio, when both sides were measured. */
+  measured: number | undefined;
+  threshold: number;
+  direction: 'at least' | 'at most';
+  status: 'met' | 'missed' | 'not measured';
+  /** How far past (or short of) the threshold, in percent of it. */
+  marginPct: number | undefined;
+  note?: string | undefined;
+}
+
+function outcome(
+  scenario: ScenarioName,
+  label: string,
+  measured: number | undefined,
+  threshold: number,
+  direction: 'at least' | 'at most',
+  note?: string,
+): CriterionOutcome {
+  if (measured === undefined || !Number.isFinite(measured)) {
+    const why = Number.isNaN(measured) ? 'one side did not grow measurably' : note;
+    return {
+      scenario,
+      label,
+      measured: undefined,
+      threshold,
+      direction,
+      status: 'not measured',
+      marginPct: undefined,
+      note: why,
+    };
+  }
+  const met = direction === 'at least' ? measured >= threshold : measured <= threshold;
+  const marginPct =
+    direction === 'at least' ? (measured / threshold - 1) * 100 : (threshold / measured - 1) * 100;
+  return { scenario, label, measured, threshold, direction, status: met ? 'met' : 'missed', marginPct, note };
+}
+
+/** a ÷ b; undefined when a side is missing, NaN when a side is not positive (nothing to compare). */
+function div(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  return a > 0 && b > 0 ? a / b : Number.NaN;
+}
+
+/** Evaluates every target the run has figures for. */
+export function evaluateCriteria(results: Results): CriterionOutcome[] {
+  const flow = (scenario: 'A' | 'F', name: Parameters<Results['get']>[1]) =>
+    results.get(scenario, name, 'flow')?.median;
+  const latency = results.get('B', 'tidings', 'latency');
+  const latencyNote =
+    latency && latency.sustained < 0.98
+      ? `Tidings sustained only ${Math.round(latency.sustained * 100)}% of the rate`
+      : undefined;
+  const emitCost = results.get('E', 'tidings', 'emit-cost');
+  return [
+    outcome(
+      'A',
+      'Fan-out: Tidings (memory) ÷ raw node:http',
+      div(flow('A', 'tidings'), flow('A', 'raw')),
+      0.85,
+      'at least',
+    ),
+    outcome(
+      'A',
+      'Fan-out: Tidings (memory) ÷ better-sse',
+      div(flow('A', 'tidings'), flow('A', 'better-sse')),
+      1.8,
+      'at least',
+    ),
+    outcome(
+      'A',
+      'Fan-out: Tidings on Redis (2 instances) ÷ Tidings on the memory broker',
+      div(flow('A', 'tidings-redis'), flow('A', 'tidings')),
+      0.5,
+      'at least',
+    ),
+    outcome(
+      'B',
+      'Latency: Tidings p99 ÷ raw node:http p99',
+      div(latency?.p99, results.get('B', 'raw', 'latency')?.p99),
+      1.3,
+      'at most',
+      latencyNote,
+    ),
+    outcome(
+      'C',
+      'Memory: Tidings RSS per idle connection ÷ raw node:http',
+      div(
+        results.get('C', 'tidings', 'memory')?.rssPerConnection,
+        results.get('C', 'raw', 'memory')?.rssPerConnection,
+      ),
+      1.3,
+      'at most',
+    ),
+    outcome(
+      'D',
+      'Connect rate: Tidings (params validation + authorize) ÷ raw node:http',
+      div(results.get('D', 'tidings', 'connect')?.median, results.get('D', 'raw', 'connect')?.median),
+      0.7,
+      'at least',
+    ),
+    outcome(
+      'E',
+      'Emit cost: Tidings emit ÷ bare validate + stringify + frame',
+      div(emitCost?.emitMedian, emitCost?.bareMedian),
+      0.4,
+      'at least',
+    ),
+    outcome(
+      'F',
+      'One event per callback: Tidings ÷ raw node:http writing each event (DESIGN §7: should beat it)',
+      div(flow('F', 'tidings'), flow('F', 'raw-each')),
+      1.0,
+      'at least',
+    ),
+  ];
+}
+
+/** The targets table. */
+export function criteriaTable(outcomes: readonly CriterionOutcome[]): string {
+  const rows = outcomes.map((o) => [
+    o.scenario,
+    o.label,
+    fmtRatio(o.measured),
+    `${o.direction === 'at least' ? '≥' : '≤'} ${fmtRatio(o.threshold)}`,
+    o.status === 'met' ? 'met' : o.status === 'missed' ? '**missed**' : 'not measured',
+    o.marginPct === undefined ? '—' : `${o.marginPct >= 0 ? '+' : ''}${o.marginPct.toFixed(0)}%`,
+    o.note ?? '',
+  ]);
+  return table(['', 'target', 'measured', 'needed', 'result', 'margin', 'note'], rows);
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { fmtCount, fmtRatio, table } from './format.ts';
+
+describe('table', () => {
+  it('pads every column to its widest cell, as Biome formats markdown tables', () => {
+    expect(table(['a', 'long header'], [['wide cell', 'x']])).toBe(
+      ['| a         | long header |', '| --------- | ----------- |', '| wide cell | x           |'].join(
+        '\n',
+      ),
+    );
+  });
+
+  it('escapes pipes inside cells', () => {
+    expect(table(['h'], [['a|b']]).split('\n')[2]).toBe('| a\\|b |');
+  });
+});
+
+describe('numbers', () => {
+  it('abbreviates large rates and keeps small ratios readable', () => {
+    expect(fmtCount(551_234)).toBe('551k');
+    expect(fmtCount(1_534_000)).toBe('1.53M');
+    expect(fmtCount(5_200)).toBe('5,200');
+    expect(fmtRatio(0.0123)).toBe('0.012×');
+    expect(fmtRatio(undefined)).toBe('—');
+  });
+});

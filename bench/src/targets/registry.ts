@@ -1,0 +1,78 @@
+import type { CreateTarget } from './target.ts';
+
+/** The targets `pnpm bench` knows. */
+export type TargetName = 'raw' | 'raw-each' | 'tidings' | 'tidings-redis' | 'trpc' | 'better-sse';
+
+/** How the orchestrator starts a target and how the report describes it. */
+export interface TargetInfo {
+  name: TargetName;
+  label: string;
+  /** Where validation happens, for the report's "validates" column. */
+  validates: string;
+  /** Server processes (the Redis target runs two instances; clients are split between them). */
+  instances: number;
+  needsRedis: boolean;
+  /** Loads the target module (lazily, so a process only loads the library it serves). */
+  load(): Promise<CreateTarget>;
+}
+
+export const TARGETS: Record<TargetName, TargetInfo> = {
+  raw: {
+    name: 'raw',
+    label: 'raw node:http (frames of a turn in one write)',
+    validates: 'no',
+    instances: 1,
+    needsRedis: false,
+    load: async () => {
+      const { createRawTarget } = await import('./raw.ts');
+      return (options) => createRawTarget(options, false);
+    },
+  },
+  'raw-each': {
+    name: 'raw-each',
+    label: 'raw node:http (one write per event)',
+    validates: 'no',
+    instances: 1,
+    needsRedis: false,
+    load: async () => {
+      const { createRawTarget } = await import('./raw.ts');
+      return (options) => createRawTarget(options, true);
+    },
+  },
+  tidings: {
+    name: 'tidings',
+    label: 'Tidings, memory broker',
+    validates: 'once per event',
+    instances: 1,
+    needsRedis: false,
+    load: async () => (await import('./tidings.ts')).createTidingsTarget,
+  },
+  'tidings-redis': {
+    name: 'tidings-redis',
+    label: 'Tidings, Redis, 2 instances',
+    validates: 'once per event',
+    instances: 2,
+    needsRedis: true,
+    load: async () => (await import('./tidings.ts')).createTidingsTarget,
+  },
+  trpc: {
+    name: 'trpc',
+    label: 'tRPC v11 SSE subscription',
+    validates: 'per client (zAsyncIterable)',
+    instances: 1,
+    needsRedis: false,
+    load: async () => (await import('./trpc.ts')).createTrpcTarget,
+  },
+  'better-sse': {
+    name: 'better-sse',
+    label: 'better-sse channel',
+    validates: 'no',
+    instances: 1,
+    needsRedis: false,
+    load: async () => (await import('./better-sse.ts')).createBetterSseTarget,
+  },
+};
+
+export function isTargetName(value: string): value is TargetName {
+  return Object.hasOwn(TARGETS, value);
+}

@@ -1,0 +1,39 @@
+import type { Quote } from '../shared/payload.ts';
+import type { Endpoint } from '../shared/protocol.ts';
+
+/** What every target process is started with. */
+export interface TargetOptions {
+  /** This instance's index (0 emits; the others only serve). */
+  instance: number;
+  /** The Redis URL, for targets that need one. */
+  redisUrl?: string | undefined;
+  /** A key prefix shared by the instances of one run (Redis). */
+  keyPrefix?: string | undefined;
+  /** The listen backlog, the same for every target. */
+  backlog: number;
+  /** Reports an emit that failed asynchronously. */
+  onError(error: unknown): void;
+}
+
+/** One server under test, as the runner drives it. */
+export interface BenchTarget {
+  readonly endpoint: Endpoint;
+  /** Subscribers registered on the stream right now (ready to receive). */
+  subscribers(): number;
+  /** Sends the events one callback produced, the way the library's documented API would. */
+  publish(events: readonly Quote[]): void;
+  /** Emits with validation and resolves when every emit has settled (scenario E; Tidings only). */
+  emitAndWait?(events: readonly Quote[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A target module's default export. */
+export type CreateTarget = (options: TargetOptions) => Promise<BenchTarget>;
+
+/** The SSE response headers the hand-written servers send (what Tidings sends). */
+export const SSE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache, no-transform',
+  'x-accel-buffering': 'no',
+  connection: 'keep-alive',
+} as const;
