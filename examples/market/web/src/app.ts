@@ -145,7 +145,10 @@ function watch(symbol: string): void {
     row.setHalted(null);
     changed();
   });
-  sub.addEventListener('gap', (e) => gapNotice.show(symbol, e.lastEventId, e.oldestAvailableId));
+  // A gap without a position comes from a stream that had sent nothing yet: nothing on screen is stale.
+  sub.addEventListener('gap', (e) => {
+    if (e.lastEventId !== undefined) gapNotice.show(symbol, e.lastEventId, e.oldestAvailableId);
+  });
   sub.addEventListener('close', (e) => {
     if (e.error) updateHint(`${symbol}: ${e.error.message}`);
   });
@@ -184,7 +187,9 @@ news.addEventListener('notice', (e) => {
   counted();
   announcements.add(e.data);
 });
-news.addEventListener('gap', (e) => gapNotice.show('announcements', e.lastEventId, e.oldestAvailableId));
+news.addEventListener('gap', (e) => {
+  if (e.lastEventId !== undefined) gapNotice.show('announcements', e.lastEventId, e.oldestAvailableId);
+});
 status.track('announcements', news);
 
 for (const symbol of initialSymbols(window.location, storage)) watch(symbol);

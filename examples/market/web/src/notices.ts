@@ -5,7 +5,7 @@ type Notice = MarketShape['announcements']['events']['notice'];
 
 /** Shows a dismissible banner when a stream reports a gap: events were missed and could not be replayed. */
 export function createGapNotice(element: HTMLElement): {
-  show(stream: string, lastEventId: string | undefined, oldest: string | undefined): void;
+  show(stream: string, lastEventId: string, oldest: string | undefined): void;
 } {
   const text = element.querySelector<HTMLElement>('.text') ?? element;
   const streams = new Set<string>();
@@ -22,7 +22,7 @@ export function createGapNotice(element: HTMLElement): {
       const names = [...streams];
       if (names.length === 1) {
         const kept = oldest ? ` (its history now starts at ${oldest})` : '';
-        text.textContent = `Missed events on ${stream}: the server could not replay everything after ${lastEventId ?? 'the connection dropped'}${kept}. Live data resumed; older values may be incomplete.`;
+        text.textContent = `Missed events on ${stream}: the server could not replay everything after ${lastEventId}${kept}. Live data resumed; older values may be incomplete.`;
       } else {
         const list = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
         text.textContent = `Missed events on ${list}: the server could not replay everything after their last event ids. Live data resumed; older values may be incomplete.`;
