@@ -74,7 +74,9 @@ export function createEventSourceTransport(options: EventSourceTransportOptions)
           ),
         });
       });
-      for (const name of [...request.events, 'gap']) {
+      // `message`: the server's position frame (an empty message with an id); the subscription
+      // takes its id as its position and delivers nothing.
+      for (const name of [...request.events, 'gap', 'message']) {
         source.addEventListener(name, (event) => {
           if (signal.aborted) return;
           handlers.onMessage({ id: event.lastEventId, event: name, data: String(event.data) });

@@ -87,6 +87,24 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
     expect(gaps).toBe(0);
   });
 
+  test('a quiet stream takes its position at subscribe, so a drop before its next event is no gap', async () => {
+    await using server = await hubServer(market, hubOptions);
+    const before = await server.hub.streams.announcements.emit('notice', { text: 'before' });
+    using client = makeClient(server.url);
+    using sub = client.announcements.subscribe();
+    await nextEvent(sub, 'open');
+    await eventually(() => sub.lastEventId === before);
+    let gaps = 0;
+    sub.addEventListener('gap', () => gaps++);
+    const reopened = nextEvent(sub, 'open');
+    server.destroySockets();
+    const missed = await server.hub.streams.announcements.emit('notice', { text: 'while away' });
+    await reopened;
+    const notice = await nextEvent(sub, 'notice');
+    expect([notice.id, notice.data.text]).toEqual([missed, 'while away']);
+    expect(gaps).toBe(0);
+  });
+
   test('a 403 surfaces as TidingsHttpError with at most one request in 2 s', async () => {
     await using server = await hubServer(market, { ...hubOptions, authorize: () => false });
     using client = makeClient(server.url);

@@ -48,4 +48,4 @@ export type {
   StreamMap,
   StreamNames,
 } from './types.ts';
-export { encodeComment, encodeControl, encodeEvent, encodeRetry } from './wire/encode.ts';
+export { encodeComment, encodeControl, encodeEvent, encodePosition, encodeRetry } from './wire/encode.ts';

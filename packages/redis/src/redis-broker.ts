@@ -190,6 +190,17 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       }
     },
 
+    async latestId(topic) {
+      const what = () => `read the latest id of topic "${topic.key}"`;
+      await ready(what);
+      try {
+        const last = await commandRedis.hget(topicKeys(prefix, topic.key).meta, 'last');
+        return last ?? undefined;
+      } catch (error) {
+        throw brokerError(what(), error);
+      }
+    },
+
     async replay(topic, afterId) {
       const after = parseEventId(afterId);
       if (!after) return { events: [], gap: false };

@@ -37,6 +37,12 @@ export interface Broker {
   subscribe(topic: TopicRef, onEvent: (event: StoredEvent) => void): Promise<() => void>;
   /** Stored events after `afterId`, with gap detection. */
   replay(topic: TopicRef, afterId: string): Promise<ReplayResult>;
+  /**
+   * The newest id the topic has issued, if the broker knows it. Optional: with it, a fresh
+   * subscriber is told its position at once (a position frame), so it can resume without a gap
+   * even if it drops before the topic's next event.
+   */
+  latestId?(topic: TopicRef): Promise<string | undefined>;
   /** Releases timers and connections. */
   close(): Promise<void>;
 }

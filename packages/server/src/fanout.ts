@@ -3,6 +3,7 @@ import {
   encodeComment,
   encodeControl,
   encodeEvent,
+  encodePosition,
   encodeRetry,
   GAP_EVENT,
   type ParsedEventId,
@@ -113,7 +114,7 @@ export class Fanout {
     // The first write goes through `res`: it sends the head. Later ones may go to the socket.
     res.write(this.retryFrame);
     if (res.chunkedEncoding === true && res.socket) conn.socket = res.socket;
-    if (after === null) {
+    if (after === null && !this.broker.latestId) {
       conn.state = LIVE;
       topic.conns.add(conn);
       return;
@@ -121,7 +122,42 @@ export class Fanout {
     conn.state = RESUMING;
     conn.backlog = [];
     topic.resumers.add(conn);
-    void this.resume(conn, lastEventId!, after);
+    if (after === null) void this.position(conn);
+    else void this.resume(conn, lastEventId!, after);
+  }
+
+  /**
+   * A fresh subscribe: tells the client the topic's newest id (a position frame) before anything
+   * newer, so that if it drops before the next event it resumes from there instead of not knowing
+   * what it missed. Live events that arrived meanwhile are written around it in id order.
+   */
+  private async position(conn: Connection): Promise<void> {
+    let latest: string | undefined;
+    try {
+      latest = await this.broker.latestId!(conn.topic.ref);
+    } catch {
+      latest = undefined; // no position: the stream still works, the client just has none yet
+    }
+    if (conn.state !== RESUMING) return;
+    const at = parseEventId(latest);
+    const backlog = conn.backlog!;
+    let out = '';
+    let placed = at === null;
+    for (let i = 0; i < backlog.length; i += 2) {
+      if (!placed && compareParsedIds(parseEventId(backlog[i]) ?? at!, at!) > 0) {
+        out += encodePosition(latest!);
+        placed = true;
+      }
+      out += backlog[i + 1]!;
+    }
+    if (!placed) out += encodePosition(latest!);
+    const frames = backlog.length / 2;
+    backlog.length = 0;
+    conn.backlogBytes = 0;
+    conn.lastSent = null;
+    conn.state = READY;
+    if (!conn.topic.dirty) this.markDirty(conn.topic);
+    if (out !== '') this.writeTo(conn, out, frames);
   }
 
   private async resume(conn: Connection, lastEventId: string, after: ParsedEventId): Promise<void> {

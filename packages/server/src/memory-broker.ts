@@ -21,6 +21,7 @@ export interface MemoryBrokerOptions {
 export interface MemoryBroker extends Broker {
   /** Topics currently held (with history or subscribers). */
   readonly topicCount: number;
+  latestId(topic: TopicRef): Promise<string | undefined>;
 }
 
 interface Entry {
@@ -167,6 +168,12 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
         state.subscribers.delete(listener);
         state.touchedAt = Date.now();
       });
+    },
+
+    latestId(topic) {
+      if (closed) return Promise.reject(fail(`read the latest id of topic "${topic.key}"`));
+      const last = topics.get(topic.key)?.last;
+      return Promise.resolve(last ? `${last.ms}-${last.seq}` : undefined);
     },
 
     replay(topic, afterId) {

@@ -2,7 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { TidingsError } from '../errors.ts';
-import { encodeComment, encodeControl, encodeEvent, encodeRetry } from './encode.ts';
+import { encodeComment, encodeControl, encodeEvent, encodePosition, encodeRetry } from './encode.ts';
 
 /** Any code point, lone surrogates included (cheaper to set up than `unit: 'binary'`). */
 const anyChar = fc.integer({ min: 0, max: 0x10ffff }).map((code) => String.fromCodePoint(code));
@@ -55,6 +55,12 @@ describe('frames, byte for byte', () => {
     expect(encodeControl('gap', '{"lastEventId":"1-0","oldestAvailableId":"5-0"}')).toBe(
       'event: gap\ndata: {"lastEventId":"1-0","oldestAvailableId":"5-0"}\n\n',
     );
+  });
+
+  test('position frame: an id and an empty data line, no event name', () => {
+    expect(encodePosition('1700000000000-3')).toBe('id: 1700000000000-3\ndata:\n\n');
+    const { events } = parse([encodePosition('5-0')]);
+    expect(events).toEqual([{ id: '5-0', event: undefined, data: '' }]);
   });
 
   test('comment frames', () => {

@@ -21,6 +21,15 @@ export function encodeControl(name: string, data: string): string {
   return `event: ${name}\n${fieldLines('data', data)}\n`;
 }
 
+/**
+ * A position frame: `id: <id>\ndata:\n\n`. It moves a client's `Last-Event-ID` to the topic's
+ * newest event at subscribe time, so a stream that has not had an event yet still resumes without
+ * a gap. It is an empty `message` event, which no contract declares (`message` is reserved).
+ */
+export function encodePosition(id: string): string {
+  return `id: ${id}\ndata:\n\n`;
+}
+
 /** A comment frame, used for heartbeats: `: <text>\n\n`. */
 export function encodeComment(text = ''): string {
   if (text === '') return ':\n\n';

@@ -21,4 +21,4 @@ export {
 } from '../event-id.ts';
 export { validateWith } from '../standard-schema.ts';
 export { escapeKeyPart, topicKey } from '../topic-key.ts';
-export { encodeComment, encodeControl, encodeEvent, encodeRetry } from './encode.ts';
+export { encodeComment, encodeControl, encodeEvent, encodePosition, encodeRetry } from './encode.ts';

@@ -14,6 +14,8 @@ export interface SseStream extends AsyncDisposable {
   readonly events: SseEvent[];
   readonly retries: number[];
   readonly comments: string[];
+  /** Ids of position frames (empty `message` events), kept apart like the Tidings client does. */
+  readonly positions: string[];
   /** Events received (also when `retain: false` keeps only the last one in `events`). */
   count(): number;
   /** The raw body, as received. */
@@ -57,6 +59,7 @@ export async function openSse(
       const events: SseEvent[] = [];
       const retries: number[] = [];
       const comments: string[] = [];
+      const positions: string[] = [];
       const watchers = new Set<() => void>();
       let body = '';
       let count = 0;
@@ -66,6 +69,10 @@ export async function openSse(
       };
       const parser = createParser({
         onEvent: (message) => {
+          if (message.event === undefined && message.data === '' && message.id !== undefined) {
+            positions.push(message.id);
+            return;
+          }
           count++;
           if (!retain) events.length = 0;
           events.push({ id: message.id, event: message.event, data: message.data });
@@ -124,6 +131,7 @@ export async function openSse(
         events,
         retries,
         comments,
+        positions,
         count: () => count,
         body: () => body,
         until: async (wanted, waitMs) => {

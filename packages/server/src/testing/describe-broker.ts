@@ -156,6 +156,17 @@ export function describeBroker(
       );
     });
 
+    it('latestId, when the broker has it, is the newest id issued (undefined before any), even past history', async () => {
+      await using fixture = await factory();
+      const latestId = fixture.broker.latestId?.bind(fixture.broker);
+      if (!latestId) return; // optional: a broker without it just sends no position frames
+      const ref = topic(3);
+      expect(await latestId(ref)).toBeUndefined();
+      const ids = await publishMany(fixture.broker, ref, 7);
+      expect(await latestId(ref)).toBe(ids.at(-1));
+      expect(await fixture.broker.replay(ref, ids.at(-1)!)).toMatchObject({ events: [], gap: false });
+    });
+
     it('replays nothing and signals no gap after the latest id', async () => {
       await using fixture = await factory();
       const ref = topic(5);

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import type { Broker } from './broker.ts';
+import { createHub } from './create-hub.ts';
+import { memoryBroker } from './memory-broker.ts';
+import { market } from './test-support/contract.ts';
+import { getRequest, rawSocket } from './test-support/raw-socket.ts';
+import { serverResource } from './test-support/server.ts';
+import { openSse } from './test-support/sse.ts';
+
+/** A memory broker whose `latestId` waits for `release()`, or that has no `latestId` at all. */
+function wrappedBroker({ withLatest }: { withLatest: boolean }) {
+  const inner = memoryBroker();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const broker: Broker = {
+    publish: (topic, name, data) => inner.publish(topic, name, data),
+    subscribe: (topic, onEvent) => inner.subscribe(topic, onEvent),
+    replay: (topic, afterId) => inner.replay(topic, afterId),
+    close: () => inner.close(),
+    ...(withLatest
+      ? {
+          latestId: async (topic) => {
+            await gate;
+            return inner.latestId(topic);
+          },
+        }
+      : {}),
+  };
+  return { broker, release, [Symbol.asyncDispose]: () => inner.close() };
+}
+
+describe('position frame at a fresh subscribe', () => {
+  it("tells a fresh subscriber the topic's newest id, as an id-only empty message after retry:", async () => {
+    await using hub = createHub(market, { retryMs: 1000 });
+    await using server = await serverResource(hub);
+    await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'old' });
+    const latest = await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'older news' });
+    await using socket = await rawSocket(server.port, getRequest('/streams/rooms/r'));
+    const position = `id: ${latest}\ndata:\n\n`;
+    await socket.when((got) => got.includes(position), 'position frame');
+    expect(socket.received()).toContain(`retry: 1000\n\n`);
+    expect(socket.received()).not.toContain('older news');
+    expect(hub.stats().framesWritten).toBe(0); // a position is not an event frame
+  });
+
+  it('sends no position for a topic that has issued nothing', async () => {
+    await using hub = createHub(market);
+    await using server = await serverResource(hub);
+    await using stream = await openSse(`${server.url}/rooms/empty`);
+    const live = await hub.streams.room.emit({ room: 'empty' }, 'say', { text: 'first' });
+    expect((await stream.until(1)).map((e) => e.id)).toEqual([live]);
+    expect(stream.positions).toEqual([]);
+  });
+
+  it('resuming from the position replays exactly what came after it, with no gap', async () => {
+    await using hub = createHub(market);
+    await using server = await serverResource(hub);
+    const latest = await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'before' });
+    const first = await openSse(`${server.url}/rooms/r`);
+    await first.when(() => first.positions.length === 1, 'position');
+    expect(first.positions).toEqual([latest]);
+    first.close();
+    const missed = await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'while away' });
+    await using again = await openSse(`${server.url}/rooms/r`, { 'last-event-id': first.positions[0]! });
+    expect((await again.until(1)).map((e) => [e.event, e.id])).toEqual([['say', missed]]);
+    expect(hub.stats().gapsSignalled).toBe(0);
+  });
+
+  it('places the position in id order among live events that arrived while it was read', async () => {
+    await using wrapped = wrappedBroker({ withLatest: true });
+    await using hub = createHub(market, { broker: wrapped.broker });
+    await using server = await serverResource(hub);
+    await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'before' });
+    await using stream = await openSse(`${server.url}/rooms/r`);
+    const during = await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'during' });
+    wrapped.release(); // latestId now reads `during`: the event goes first, then the position
+    await stream.when(() => stream.positions.length === 1, 'position');
+    const after = await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'after' });
+    expect((await stream.until(2)).map((e) => e.id)).toEqual([during, after]);
+    expect(stream.positions).toEqual([during]);
+    const body = stream.body();
+    expect(body.indexOf(`id: ${during}\nevent: say`)).toBeLessThan(body.indexOf(`id: ${during}\ndata:\n\n`));
+    expect(body.indexOf(`id: ${during}\ndata:\n\n`)).toBeLessThan(body.indexOf(`id: ${after}\n`));
+  });
+
+  it('a broker without latestId goes live at once, with no position', async () => {
+    await using wrapped = wrappedBroker({ withLatest: false });
+    await using hub = createHub(market, { broker: wrapped.broker });
+    await using server = await serverResource(hub);
+    await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'before' });
+    await using stream = await openSse(`${server.url}/rooms/r`);
+    const live = await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'live' });
+    expect((await stream.until(1)).map((e) => e.id)).toEqual([live]);
+    expect(stream.positions).toEqual([]);
+  });
+});
