@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Broker } from './broker.ts';
 import { createHub } from './create-hub.ts';
-import { memoryBroker } from './memory-broker.ts';
 import { market } from './test-support/contract.ts';
+import { heldBroker } from './test-support/held-broker.ts';
 import { getRequest, rawSocket } from './test-support/raw-socket.ts';
 import { serverResource } from './test-support/server.ts';
 import { openSse } from './test-support/sse.ts';
-
-/** A memory broker whose `latestId` waits for `release()`, or that has no `latestId` at all. */
-function wrappedBroker({ withLatest }: { withLatest: boolean }) {
-  const inner = memoryBroker();
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const broker: Broker = {
-    publish: (topic, name, data) => inner.publish(topic, name, data),
-    subscribe: (topic, onEvent) => inner.subscribe(topic, onEvent),
-    replay: (topic, afterId) => inner.replay(topic, afterId),
-    close: () => inner.close(),
-    ...(withLatest
-      ? {
-          latestId: async (topic) => {
-            await gate;
-            return inner.latestId(topic);
-          },
-        }
-      : {}),
-  };
-  return { broker, release, [Symbol.asyncDispose]: () => inner.close() };
-}
 
 describe('position frame at a fresh subscribe', () => {
   it("tells a fresh subscriber the topic's newest id, as an id-only empty message after retry:", async () => {
@@ -69,7 +44,7 @@ describe('position frame at a fresh subscribe', () => {
   });
 
   it('places the position in id order among live events that arrived while it was read', async () => {
-    await using wrapped = wrappedBroker({ withLatest: true });
+    await using wrapped = heldBroker('latestId');
     await using hub = createHub(market, { broker: wrapped.broker });
     await using server = await serverResource(hub);
     await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'before' });
@@ -86,7 +61,7 @@ describe('position frame at a fresh subscribe', () => {
   });
 
   it('a broker without latestId goes live at once, with no position', async () => {
-    await using wrapped = wrappedBroker({ withLatest: false });
+    await using wrapped = heldBroker(null, { latestId: false });
     await using hub = createHub(market, { broker: wrapped.broker });
     await using server = await serverResource(hub);
     await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'before' });

@@ -1,9 +1,8 @@
 import { defineContract, defineStream } from '@tidings/contract';
 import { expect, it } from 'vitest';
 import { z } from 'zod';
-import type { Broker, StoredEvent } from './broker.ts';
 import { createHub } from './create-hub.ts';
-import { memoryBroker } from './memory-broker.ts';
+import { heldBroker } from './test-support/held-broker.ts';
 import { serverResource } from './test-support/server.ts';
 import { openSse } from './test-support/sse.ts';
 
@@ -14,44 +13,8 @@ const contract = defineContract({
   feed: defineStream({ path: '/feed', events: { item: z.object({ n: z.number() }) } }),
 });
 
-/** Live delivery held back until `release()`: Redis pub/sub lagging an XRANGE on another connection. */
-function lateLiveBroker() {
-  const inner = memoryBroker();
-  const held: (() => void)[] = [];
-  const broker: Broker = {
-    publish: (topic, name, data) => inner.publish(topic, name, data),
-    subscribe: (topic, onEvent) =>
-      inner.subscribe(topic, (event: StoredEvent) => held.push(() => onEvent(event))),
-    replay: (topic, afterId) => inner.replay(topic, afterId),
-    close: () => inner.close(),
-  };
-  const release = () => {
-    for (const deliver of held.splice(0)) deliver();
-  };
-  return { broker, release, [Symbol.asyncDispose]: () => inner.close() };
-}
-
-/** Replay held back until `release()`. */
-function lateReplayBroker() {
-  const inner = memoryBroker();
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const broker: Broker = {
-    publish: (topic, name, data) => inner.publish(topic, name, data),
-    subscribe: (topic, onEvent) => inner.subscribe(topic, onEvent),
-    replay: async (topic, afterId) => {
-      await gate;
-      return inner.replay(topic, afterId);
-    },
-    close: () => inner.close(),
-  };
-  return { broker, release, [Symbol.asyncDispose]: () => inner.close() };
-}
-
 it('a replayed event whose live copy arrives late is not written twice', async () => {
-  await using late = lateLiveBroker();
+  await using late = heldBroker('live');
   await using hub = createHub(contract, { broker: late.broker });
   await using server = await serverResource(hub);
   await using first = await openSse(`${server.url}/feed`);
@@ -73,7 +36,7 @@ it('a replayed event whose live copy arrives late is not written twice', async (
 });
 
 it('after a gap for a future id, live events that arrive during the replay are delivered', async () => {
-  await using late = lateReplayBroker();
+  await using late = heldBroker('replay');
   await using hub = createHub(contract, { broker: late.broker });
   await using server = await serverResource(hub);
   await hub.streams.feed.emit('item', { n: 0 });
