@@ -4,16 +4,17 @@ import type { HubTopic } from './topic.ts';
 /** The part of a `net.Socket` a connection writes to. */
 export interface RawSocket {
   write(chunk: string | Uint8Array): boolean;
+  cork(): void;
+  uncork(): void;
   readonly writableLength: number;
 }
 
 /** The part of Node's `ServerResponse` / `Http2ServerResponse` a connection writes to. */
 export interface RawResponse {
   write(chunk: string | Uint8Array): boolean;
-  /** HTTP/1.1 only: the socket, while this response owns it. */
+  /** HTTP/1.1 only: the socket, while this response owns it (`null` while queued behind another). */
   readonly socket?: RawSocket | null | undefined;
-  /** HTTP/1.1 only: true once `writeHead` chose chunked transfer encoding. */
-  readonly chunkedEncoding?: boolean | undefined;
+  flushHeaders(): void;
   end(): void;
   destroy(error?: Error): void;
   readonly writableLength: number;
@@ -65,6 +66,26 @@ export class Connection {
 /** `chunk` as one HTTP/1.1 chunk: size in hex, CRLF, data, CRLF. */
 export function frameChunk(chunk: string): string {
   return `${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`;
+}
+
+/**
+ * Sends the head of a response that declared `transfer-encoding: chunked` and returns its socket, corked,
+ * for pre-framed chunks; or `null` when the chunks must go through `res` (no socket of its own yet).
+ *
+ * Only documented behaviour is relied on: `flushHeaders()` hands the head to the socket, and when the
+ * response's `writableLength` equals its socket's, Node holds nothing of it back (Node 24 keeps the
+ * head and first chunks of a corked response in a buffer of its own until the next tick), so every
+ * byte written to the socket from here on follows the head. The caller uncorks once its first
+ * frames are written, so head and first frames leave in one write.
+ */
+export function sendChunkedHead(res: RawResponse): RawSocket | null {
+  const socket = res.socket;
+  if (!socket) return null;
+  socket.cork();
+  res.flushHeaders();
+  if (res.writableLength === socket.writableLength) return socket;
+  socket.uncork();
+  return null;
 }
 
 /** Writes a (rarely sent) string to one connection: replay, heartbeat, retry. */

@@ -18,6 +18,7 @@ import {
   type RawResponse,
   READY,
   RESUMING,
+  sendChunkedHead,
   writeString,
 } from './connection.ts';
 import type { Counters } from './counters.ts';
@@ -106,14 +107,21 @@ export class Fanout {
     return conn;
   }
 
-  /** Starts a connection whose head was written: live at once, or after replaying from `lastEventId`. */
-  start(conn: Connection, lastEventId: string | undefined): void {
+  /**
+   * Starts a connection whose head is set (`writeHead`; `chunked` when it declared chunked transfer
+   * encoding): live at once, or after replaying from `lastEventId`.
+   */
+  start(conn: Connection, lastEventId: string | undefined, chunked: boolean): void {
     const after = parseEventId(lastEventId);
     const topic = conn.topic;
-    const res = conn.res;
-    // The first write goes through `res`: it sends the head. Later ones may go to the socket.
-    res.write(this.retryFrame);
-    if (res.chunkedEncoding === true && res.socket) conn.socket = res.socket;
+    const socket = chunked ? sendChunkedHead(conn.res) : null;
+    if (socket !== null) {
+      conn.socket = socket;
+      writeString(conn, this.retryFrame);
+      socket.uncork();
+    } else {
+      conn.res.write(this.retryFrame); // sends the head with it
+    }
     if (after === null && !this.broker.latestId) {
       conn.state = LIVE;
       topic.conns.add(conn);

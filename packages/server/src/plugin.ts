@@ -210,8 +210,13 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
         headers['cache-control'] = 'no-cache, no-transform';
         headers['x-accel-buffering'] = 'no';
         headers[HEARTBEAT_HEADER] = String(hub.heartbeatMs);
+        const http11 = !http2 && request.raw.httpVersion === '1.1';
         if (http2) trackSession(request);
-        else if (request.raw.httpVersion === '1.1') headers['connection'] = 'keep-alive';
+        else if (http11) {
+          headers['connection'] = 'keep-alive';
+          // Declared here, not left to Node, so the fan-out can frame chunks itself.
+          headers['transfer-encoding'] = 'chunked';
+        }
         reply.hijack();
         res.writeHead(200, headers);
         // A new EventSource cannot set Last-Event-ID, so it may resume through the query instead.
@@ -219,7 +224,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
         const fromQuery = rawQuery[LAST_EVENT_ID_QUERY];
         const lastEventId =
           typeof header === 'string' ? header : typeof fromQuery === 'string' ? fromQuery : undefined;
-        fanout.start(conn, lastEventId);
+        fanout.start(conn, lastEventId, http11);
         return reply;
       } finally {
         if (admitted) fanout.unadmit();
