@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Redis, RedisOptions } from 'ioredis';
 
 /**
@@ -35,6 +34,30 @@ export function track(redis: Redis, peer?: TrackedConnection): TrackedConnection
   redis.on('ready', () => {
     everReady = true;
   });
+  /** The wait for the first connection, shared by every call made meanwhile (one set of listeners). */
+  let firstConnect: Promise<void> | undefined;
+  const waitFirst = (timeoutMs: number): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const done = (error?: Error): void => {
+        clearTimeout(timer);
+        redis.off('ready', onReady);
+        redis.off('end', onEnd);
+        peer?.redis.off('close', onPeerClose);
+        firstConnect = undefined;
+        if (error) reject(error);
+        else resolve();
+      };
+      const onReady = (): void => done();
+      const onEnd = (): void => done(new Error('the connection is closed'));
+      const onPeerClose = (): void => done(new Error(`Redis is unreachable (connection ${redis.status})`));
+      const timer = setTimeout(
+        () => done(new Error(`Redis was not reachable within ${timeoutMs} ms (connection ${redis.status})`)),
+        timeoutMs,
+      );
+      redis.once('ready', onReady);
+      redis.once('end', onEnd);
+      peer?.redis.once('close', onPeerClose);
+    });
   return {
     redis,
     get everReady() {
@@ -45,43 +68,46 @@ export function track(redis: Redis, peer?: TrackedConnection): TrackedConnection
       if (redis.status === 'end') throw new Error('the connection is closed');
       if (everReady || peerDown()) throw new Error(`Redis is unreachable (connection ${redis.status})`);
       if (redis.status === 'wait') redis.connect().catch(() => {});
-      await new Promise<void>((resolve, reject) => {
-        const done = (error?: Error): void => {
-          clearTimeout(timer);
-          redis.off('ready', onReady);
-          redis.off('end', onEnd);
-          peer?.redis.off('close', onPeerClose);
-          if (error) reject(error);
-          else resolve();
-        };
-        const onReady = (): void => done();
-        const onEnd = (): void => done(new Error('the connection is closed'));
-        const onPeerClose = (): void => done(new Error(`Redis is unreachable (connection ${redis.status})`));
-        const timer = setTimeout(
-          () =>
-            done(new Error(`Redis was not reachable within ${timeoutMs} ms (connection ${redis.status})`)),
-          timeoutMs,
-        );
-        redis.once('ready', onReady);
-        redis.once('end', onEnd);
-        peer?.redis.once('close', onPeerClose);
-      });
+      firstConnect ??= waitFirst(timeoutMs);
+      await firstConnect;
     },
   };
 }
 
-/** Waits until the connection is ready again, or `signal` aborts; never rejects. */
-export async function untilReady(redis: Redis, signal: AbortSignal): Promise<void> {
-  if (redis.status === 'ready' || signal.aborted) return;
-  await once(redis, 'ready', { signal }).catch(() => {});
-}
-
-/** Waits for the connection's next `ready` event, at most `timeoutMs`, or until `signal` aborts; never rejects. */
-export async function nextReady(redis: Redis, signal: AbortSignal, timeoutMs: number): Promise<void> {
-  if (signal.aborted) return;
-  await once(redis, 'ready', { signal: AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) }).catch(
-    () => {},
+/**
+ * Waits for a connection's `ready`, sharing one listener among every waiter (after an outage,
+ * every live topic waits at once), until `signal` aborts; `next` also resolves after `timeoutMs`.
+ * It never rejects.
+ */
+export function readyWaiter(redis: Redis, signal: AbortSignal) {
+  let ready: Promise<void> | undefined;
+  const aborted = new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
   );
+  const nextReady = (): Promise<void> =>
+    (ready ??= new Promise<void>((resolve) =>
+      redis.once('ready', () => {
+        ready = undefined;
+        resolve();
+      }),
+    ));
+  return {
+    /** Resolves at once when the connection is ready, else at its next `ready`. */
+    until(): Promise<void> {
+      if (redis.status === 'ready' || signal.aborted) return Promise.resolve();
+      return Promise.race([nextReady(), aborted]);
+    },
+    /** Resolves at the connection's next `ready`, or after `timeoutMs`. */
+    async next(timeoutMs: number): Promise<void> {
+      if (signal.aborted) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const elapsed = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, timeoutMs);
+      });
+      await Promise.race([nextReady(), aborted, elapsed]);
+      clearTimeout(timer);
+    },
+  };
 }
 
 const CONNECTION_ERRORS =

@@ -1,3 +1,6 @@
+import { DEFAULT_HISTORY } from '@tidings/contract';
+import type { TopicRef } from '@tidings/server';
+
 /** The Redis names one topic uses. */
 export interface TopicKeys {
   /** The stream that holds the topic's history (`XADD`, `XRANGE`). */
@@ -23,4 +26,9 @@ function escapeTag(key: string): string {
 export function topicKeys(prefix: string, key: string): TopicKeys {
   const tagged = `${prefix}{${escapeTag(key)}}`;
   return { events: `${tagged}:events`, meta: `${tagged}:meta`, channel: `${tagged}:live` };
+}
+
+/** Events a topic keeps: its `history`, as a whole number ≥ 0. */
+export function historyOf(topic: TopicRef): number {
+  return Number.isFinite(topic.history) ? Math.max(0, Math.floor(topic.history)) : DEFAULT_HISTORY;
 }

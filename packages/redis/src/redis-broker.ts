@@ -1,11 +1,11 @@
-import { DEFAULT_HISTORY, TidingsError } from '@tidings/contract';
-import { compareParsedIds, type ParsedEventId, parseEventId } from '@tidings/contract/wire';
-import { type Broker, type ReplayResult, TidingsBrokerError, type TopicRef } from '@tidings/server';
+import { TidingsError } from '@tidings/contract';
+import { parseEventId } from '@tidings/contract/wire';
+import { type Broker, TidingsBrokerError } from '@tidings/server';
 import { Redis } from 'ioredis';
 import { describeRedisError, FAIL_FAST, type TrackedConnection, track } from './connection.ts';
-import { type TopicKeys, topicKeys } from './keys.ts';
+import { historyOf, type TopicKeys, topicKeys } from './keys.ts';
+import { replayResult } from './replay-result.ts';
 import { publishScript, replayScript } from './scripts.ts';
-import { parseEntries } from './stream-entries.ts';
 import { createTopicSubscriptions } from './topic-subscriptions.ts';
 
 /** Options every `redisBroker` takes, whichever way it connects. */
@@ -78,18 +78,6 @@ function brokerError(what: string, error: unknown): TidingsBrokerError {
   });
 }
 
-function optionalId(value: unknown): ParsedEventId | null {
-  return typeof value === 'string' ? parseEventId(value) : null;
-}
-
-function historyOf(topic: TopicRef): number {
-  return Number.isFinite(topic.history) ? Math.max(0, Math.floor(topic.history)) : DEFAULT_HISTORY;
-}
-
-function older(a: ParsedEventId, b: ParsedEventId | null): boolean {
-  return b !== null && compareParsedIds(a, b) < 0;
-}
-
 /**
  * A `Broker` on Redis that makes many server processes (and emit-only workers) one hub:
  * history in a stream per topic, live fan-out over pub/sub, replay with gap detection.
@@ -146,6 +134,18 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
         brokerError(`replay topic "${topic.key}" after reconnecting; live events resume without it`, error),
       ),
     onRelease: (keys) => touch([keys]),
+    onDrop: (liveTopics) =>
+      onError(
+        new TidingsBrokerError(
+          `${PREFIX}: the pub/sub connection to Redis was lost (or Redis cut it as a slow subscriber); ${liveTopics} live topic(s) replay what they missed once it is back.`,
+        ),
+      ),
+    onLiveGap: (topic, gap) =>
+      onError(
+        new TidingsBrokerError(
+          `${PREFIX}: topic "${topic.key}": events after ${gap.lastEventId ?? 'the subscription'} were trimmed from its history (${historyOf(topic)} kept) before this instance could replay them; its clients get a gap. Raise the stream's history, or check why the pub/sub connection dropped.`,
+        ),
+      ),
   });
   // Keys of topics someone listens to must not expire however quiet the topic is.
   const keepAlive = setInterval(() => touch(subscriptions.liveTopics()), Math.max(20, Math.floor(ttl / 3)));
@@ -180,11 +180,11 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       }
     },
 
-    async subscribe(topic, onEvent) {
+    async subscribe(topic, onEvent, onGap) {
       const what = `subscribe to topic "${topic.key}"`;
       if (closed) throw new TidingsBrokerError(`${PREFIX}: the broker is closed; cannot ${what}.`);
       try {
-        return await subscriptions.subscribe(topic, onEvent);
+        return await subscriptions.subscribe(topic, onEvent, onGap);
       } catch (error) {
         throw brokerError(what, error);
       }
@@ -231,28 +231,4 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       commandRedis.off('error', reportError);
     },
   };
-}
-
-/** Decides the gap from what the replay script read; see DESIGN.md §2 Resume. */
-function replayResult(after: ParsedEventId, reply: unknown): ReplayResult {
-  const [first, last, length, oldest, newest, hidden, oldestVisible, entries] = Array.isArray(reply)
-    ? (reply as unknown[])
-    : [];
-  const events = parseEntries(entries).reverse();
-  const oldestAvailableId = typeof oldestVisible === 'string' ? oldestVisible : undefined;
-  const lastId = optionalId(newest) ?? optionalId(last);
-  // A topic that has issued nothing (or whose keys expired) cannot vouch for any id.
-  if (lastId === null) return { events: [], gap: true };
-  if (compareParsedIds(after, lastId) > 0) return { events: [], gap: true, oldestAvailableId };
-  const oldestId = optionalId(oldest);
-  if (length === 0 || oldestId === null) {
-    // The stream itself is gone but its meta says what was issued.
-    return { events: [], gap: compareParsedIds(after, lastId) !== 0 };
-  }
-  // Before the first id of this lifetime: earlier events expired, or the id is not this topic's.
-  const firstId = optionalId(first) ?? oldestId;
-  const trimmed = compareParsedIds(oldestId, firstId) !== 0;
-  const gap =
-    older(after, firstId) || older(after, optionalId(hidden)) || (trimmed && older(after, oldestId));
-  return { events, gap, oldestAvailableId };
 }

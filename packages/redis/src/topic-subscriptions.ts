@@ -1,11 +1,16 @@
-import { compareParsedIds, type ParsedEventId, parseEventId } from '@tidings/contract/wire';
-import type { StoredEvent, TopicRef } from '@tidings/server';
+import { compareParsedIds, formatEventId, type ParsedEventId, parseEventId } from '@tidings/contract/wire';
+import type { LiveGap, StoredEvent, TopicRef } from '@tidings/server';
 import type { TrackedConnection } from './connection.ts';
-import { isConnectionError, nextReady, untilReady } from './connection.ts';
-import { type TopicKeys, topicKeys } from './keys.ts';
-import { parseEntries } from './stream-entries.ts';
+import { isConnectionError, readyWaiter } from './connection.ts';
+import { historyOf, type TopicKeys, topicKeys } from './keys.ts';
+import { replayResult } from './replay-result.ts';
+import { replayScript } from './scripts.ts';
 
-type Listener = (event: StoredEvent) => void;
+/** One local subscriber of a topic. */
+interface Listener {
+  readonly onEvent: (event: StoredEvent) => void;
+  readonly onGap: ((gap: LiveGap) => void) | undefined;
+}
 
 interface TopicState {
   readonly ref: TopicRef;
@@ -32,19 +37,25 @@ export interface TopicSubscriptionsOptions {
   readonly onListenerError: (error: unknown, topic: TopicRef) => void;
   /** Called when the replay after a reconnect fails for another reason than the connection; the topic goes live without it. */
   readonly onCatchUpError: (error: unknown, topic: TopicRef) => void;
+  /** Called when the pub/sub connection drops while topics are live (they catch up once it is back). */
+  readonly onDrop: (liveTopics: number) => void;
+  /** Called when events a live topic missed were trimmed before it could catch up (its listeners got `onGap`). */
+  readonly onLiveGap: (topic: TopicRef, gap: LiveGap) => void;
   /** Called when the last local listener of a topic leaves. */
   readonly onRelease: (keys: TopicKeys) => void;
 }
 
 /** The subscription side of `redisBroker`: one pub/sub subscription per topic, shared by local listeners. */
 export interface TopicSubscriptions {
-  subscribe(ref: TopicRef, listener: Listener): Promise<() => void>;
+  subscribe(
+    ref: TopicRef,
+    onEvent: (event: StoredEvent) => void,
+    onGap?: (gap: LiveGap) => void,
+  ): Promise<() => void>;
   /** Topics with a live subscription, for keeping their keys from expiring. */
   liveTopics(): Iterable<TopicKeys>;
   close(): void;
 }
-
-const REPLAY_PAGE = 1_000;
 
 function parseMessage(message: string): StoredEvent | null {
   const a = message.indexOf('\n');
@@ -61,9 +72,11 @@ function parseMessage(message: string): StoredEvent | null {
 export function createTopicSubscriptions(options: TopicSubscriptionsOptions): TopicSubscriptions {
   const { prefix, command, subscriber, connectTimeoutMs, onListenerError, onCatchUpError, onRelease } =
     options;
+  const { onDrop, onLiveGap } = options;
   const sub = subscriber.redis;
   const byChannel = new Map<string, TopicState>();
   const closing = new AbortController();
+  const commandReady = readyWaiter(command.redis, closing.signal);
   let epoch = 0;
 
   function deliver(state: TopicState, event: StoredEvent): void {
@@ -72,7 +85,19 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
     state.last = id;
     for (const listener of state.listeners) {
       try {
-        listener(event);
+        listener.onEvent(event);
+      } catch (error) {
+        onListenerError(error, state.ref);
+      }
+    }
+  }
+
+  /** Tells a topic's listeners that events were lost before the next one they get. */
+  function signalGap(state: TopicState, gap: LiveGap): void {
+    onLiveGap(state.ref, gap);
+    for (const listener of state.listeners) {
+      try {
+        listener.onGap?.(gap);
       } catch (error) {
         onListenerError(error, state.ref);
       }
@@ -90,26 +115,37 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
 
   function onClose(): void {
     epoch++;
+    let live = 0;
     for (const state of byChannel.values()) {
-      if (state.isLive) state.syncing = true;
+      if (!state.isLive) continue;
+      state.syncing = true;
+      live++;
     }
+    if (live > 0 && !closing.signal.aborted) onDrop(live);
   }
 
-  /** Replays a topic from its last delivered id until caught up, then releases what arrived live meanwhile. */
+  /**
+   * Replays a topic from its last delivered id, then releases what arrived live meanwhile. When
+   * Redis trimmed events it had not delivered (more than `history` were published while the
+   * connection was down, or Redis cut a slow subscriber), its listeners are told before the rest.
+   */
   async function catchUp(state: TopicState, at: number): Promise<void> {
     for (;;) {
       if (at !== epoch || state.closed || closing.signal.aborted) return;
-      await untilReady(command.redis, closing.signal);
+      await commandReady.until();
       if (at !== epoch || state.closed || closing.signal.aborted) return;
-      let events: StoredEvent[];
+      const after = state.last;
+      let reply: unknown;
       try {
-        const start = state.last ? `(${state.last.ms}-${state.last.seq}` : '-';
-        const reply = await command.redis.xrange(state.keys.events, start, '+', 'COUNT', REPLAY_PAGE);
-        events = parseEntries(reply);
+        reply = await replayScript.run(
+          command.redis,
+          [state.keys.events, state.keys.meta],
+          [after === null ? '0-0' : formatEventId(after), historyOf(state.ref)],
+        );
       } catch (error) {
         if (isConnectionError(error)) {
           // The command connection dropped too: try again once it is back (or after a while).
-          await nextReady(command.redis, closing.signal, 1_000);
+          await commandReady.next(1_000);
           continue;
         }
         // Redis answered with an error (say, a foreign key of another type in our place).
@@ -117,8 +153,15 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
         break;
       }
       if (at !== epoch || state.closed) return;
-      for (const event of events) deliver(state, event);
-      if (events.length < REPLAY_PAGE) break;
+      const missed = replayResult(after, reply);
+      if (missed.gap) {
+        signalGap(state, {
+          lastEventId: after === null ? undefined : formatEventId(after),
+          oldestAvailableId: missed.oldestAvailableId,
+        });
+      }
+      for (const event of missed.events) deliver(state, event);
+      break;
     }
     const pending = state.pending;
     state.pending = [];
@@ -168,7 +211,7 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
   }
 
   return {
-    async subscribe(ref, listener) {
+    async subscribe(ref, onEvent, onGap) {
       if (closing.signal.aborted) throw new Error('the broker is closed');
       const keys = topicKeys(prefix, ref.key);
       let state = byChannel.get(keys.channel);
@@ -192,8 +235,8 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
         byChannel.set(keys.channel, created);
         state = created;
       }
-      // Wrapped, so one function may subscribe twice and each unsubscribe removes only its own.
-      const own: Listener = (event) => listener(event);
+      // Its own object, so one function may subscribe twice and each unsubscribe removes only its own.
+      const own: Listener = { onEvent, onGap };
       state.listeners.add(own);
       const current = state;
       try {

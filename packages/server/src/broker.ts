@@ -27,14 +27,34 @@ export interface ReplayResult {
 }
 
 /**
+ * A hole in live delivery: events of a topic that the broker lost on their way to this process
+ * (a dropped pub/sub connection while the history was trimmed past what it had delivered).
+ */
+export interface LiveGap {
+  /** The last id delivered before the hole, when there was one. */
+  readonly lastEventId?: string | undefined;
+  /** The oldest id the broker still stores, when there is one. */
+  readonly oldestAvailableId?: string | undefined;
+}
+
+/**
  * Where events go between `emit` and the connections: the in-process `memoryBroker()` or
  * `redisBroker()` from `@tidings/redis` for many processes.
  */
 export interface Broker {
   /** Stores and fans out one event; resolves to the id the broker assigned. */
   publish(topic: TopicRef, name: string, data: string): Promise<string>;
-  /** Delivers every event published to the topic from now on, in id order; resolves once live, to an unsubscribe function. */
-  subscribe(topic: TopicRef, onEvent: (event: StoredEvent) => void): Promise<() => void>;
+  /**
+   * Delivers every event published to the topic from now on, in id order; resolves once live, to
+   * an unsubscribe function. A broker that can lose events on the way (Redis pub/sub) calls
+   * `onGap` before the first event after a hole, so the hub can tell its clients; it never
+   * delivers events after a hole silently.
+   */
+  subscribe(
+    topic: TopicRef,
+    onEvent: (event: StoredEvent) => void,
+    onGap?: (gap: LiveGap) => void,
+  ): Promise<() => void>;
   /** Stored events after `afterId`, with gap detection. */
   replay(topic: TopicRef, afterId: string): Promise<ReplayResult>;
   /**

@@ -1,11 +1,10 @@
-import type { ParsedEventId } from '@tidings/contract/wire';
-import type { HubTopic } from './topic.ts';
-
 /** The part of a `net.Socket` a connection writes to. */
 export interface RawSocket {
   write(chunk: string | Uint8Array): boolean;
   cork(): void;
   uncork(): void;
+  /** Sends a TCP reset and destroys the socket: the kernel frees its buffers at once. */
+  resetAndDestroy(): unknown;
   readonly writableLength: number;
 }
 
@@ -23,26 +22,20 @@ export interface RawResponse {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
-/** Waiting for its topic's broker subscription; nothing written yet. */
-export const OPENING = 0;
-/** Receives the topic's coalesced chunks. */
-export const LIVE = 1;
-/** Headers sent; replaying history while live events collect in `backlog`. */
-export const RESUMING = 2;
-/** Replay written; the next flush writes what is left of `backlog` and makes it live. */
-export const READY = 3;
-export const CLOSED = 4;
+/**
+ * Where a connection is in its life. A fresh subscribe without a position goes `opening` → `live`;
+ * a resume (or a position read) goes `opening` → `resuming` → `ready` → `live` (see `topic.ts`).
+ * - `opening`: waiting for its topic's broker subscription; nothing written yet.
+ * - `resuming`: head written; replaying (or reading the position) while live events collect in its hand-over.
+ * - `ready`: replay written; it goes live at a flush once live delivery has caught up with what it was sent.
+ * - `live`: receives its topic's coalesced chunks.
+ * - `closed`: detached; nothing more is written.
+ */
+export type ConnectionState = 'opening' | 'resuming' | 'ready' | 'live' | 'closed';
 
-export type ConnectionState = typeof OPENING | typeof LIVE | typeof RESUMING | typeof READY | typeof CLOSED;
-
-/** One open stream: a response bound to one topic. */
-export class Connection {
-  state: ConnectionState = OPENING;
-  /** Live events that arrived while resuming, as `[id, frame, id, frame, …]`. */
-  backlog: string[] | null = null;
-  backlogBytes = 0;
-  /** The newest id written while resuming, to skip duplicates across the hand-over. */
-  lastSent: ParsedEventId | null = null;
+/** One open stream: a response bound to one topic (`TTopic`, kept opaque here). */
+export class Connection<TTopic> {
+  state: ConnectionState = 'opening';
   /**
    * HTTP/1.1 chunked responses: the socket, written directly with pre-framed chunks (one buffer
    * framed once per turn for every socket, one syscall each, instead of `res.write` framing and
@@ -57,7 +50,7 @@ export class Connection {
 
   constructor(
     readonly res: RawResponse,
-    readonly topic: HubTopic,
+    readonly topic: TTopic,
     /** Index of the stream in the hub's stream list (for per-stream counts). */
     readonly stream: number,
   ) {}
@@ -88,8 +81,8 @@ export function sendChunkedHead(res: RawResponse): RawSocket | null {
   return null;
 }
 
-/** Writes a (rarely sent) string to one connection: replay, heartbeat, retry. */
-export function writeString(conn: Connection, chunk: string): number {
+/** Writes a (rarely sent) string to one connection: replay, heartbeat, retry. Returns the bytes it has buffered. */
+export function writeString(conn: Connection<unknown>, chunk: string): number {
   const socket = conn.socket;
   if (socket !== null) {
     socket.write(frameChunk(chunk));

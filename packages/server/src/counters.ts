@@ -4,6 +4,7 @@ export class Counters {
   framesWritten = 0;
   replaysServed = 0;
   gapsSignalled = 0;
+  liveGaps = 0;
   slowConsumerDisconnects = 0;
   contractMismatches = 0;
 }

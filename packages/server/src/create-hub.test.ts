@@ -90,6 +90,7 @@ describe('createHub without Fastify', () => {
       framesWritten: 0,
       replaysServed: 0,
       gapsSignalled: 0,
+      liveGaps: 0,
       slowConsumerDisconnects: 0,
       contractMismatches: 0,
     });

@@ -136,6 +136,7 @@ export function createHub<const TContract extends AnyContract>(
       framesWritten: counters.framesWritten,
       replaysServed: counters.replaysServed,
       gapsSignalled: counters.gapsSignalled,
+      liveGaps: counters.liveGaps,
       slowConsumerDisconnects: counters.slowConsumerDisconnects,
       contractMismatches: counters.contractMismatches,
     };

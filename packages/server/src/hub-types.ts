@@ -139,8 +139,14 @@ export interface HubStats<TContract extends AnyContract = AnyContract> {
   readonly framesWritten: number;
   /** Connections that resumed with a valid `Last-Event-ID`. */
   readonly replaysServed: number;
-  /** `gap` frames sent. */
+  /** `gap` frames sent (on resume, and to every connection of a topic with a live gap). */
   readonly gapsSignalled: number;
+  /**
+   * Holes in live delivery the broker reported: events of a topic lost on their way to this
+   * process (Redis dropped its pub/sub connection while the history was trimmed). Each one sends
+   * every connection of the topic a `gap`.
+   */
+  readonly liveGaps: number;
   /** Connections closed because their unwritten bytes passed `maxBufferedBytes`. */
   readonly slowConsumerDisconnects: number;
   /** Requests whose contract fingerprint differed from the server's. */

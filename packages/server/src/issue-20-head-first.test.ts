@@ -63,7 +63,10 @@ describe('the response head goes out before any body byte (issue 20)', () => {
     await using server = await serverResource(hub);
     const ids: string[] = [];
     for (let i = 0; i < 2; i++) ids.push(await hub.streams.room.emit({ room: 'o' }, 'say', { text: `${i}` }));
-    const request = getRequest('/streams/rooms/o', { 'last-event-id': ids[0]! }).replace('HTTP/1.1', 'HTTP/1.0');
+    const request = getRequest('/streams/rooms/o', { 'last-event-id': ids[0]! }).replace(
+      'HTTP/1.1',
+      'HTTP/1.0',
+    );
     await using socket = await rawSocket(server.port, request);
     await socket.when((got) => got.includes('"text":"1"'), 'the replay');
     const raw = socket.received();

@@ -13,6 +13,22 @@ function disposable(broker: ReturnType<typeof memoryBroker>) {
 }
 
 describe('memoryBroker', () => {
+  it('counts each topic apart: events on one never move the sequence of another (issue 12)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_800_000_000_000 });
+    try {
+      await using broker = disposable(memoryBroker());
+      const open = { key: 'public', history: 10 };
+      const hidden = { key: 'private', history: 10 };
+      const first = await broker.publish(open, 'tick', '1');
+      for (let i = 0; i < 5; i++) await broker.publish(hidden, 'tick', '1');
+      const second = await broker.publish(open, 'tick', '2');
+      // One frozen millisecond: with one sequence for all topics this was …-0, then …-6.
+      expect([first, second]).toEqual(['1800000000000-1', '1800000000000-2']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps exactly history events and vouches for ids at or after the oldest evicted one', async () => {
     await using broker = disposable(memoryBroker());
     const topic = { key: 'clock', history: 3 };

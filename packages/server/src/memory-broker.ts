@@ -1,6 +1,7 @@
 import {
   compareParsedIds,
   createEventIdGenerator,
+  type EventIdGenerator,
   type ParsedEventId,
   parseEventId,
 } from '@tidings/contract/wire';
@@ -41,6 +42,8 @@ interface TopicState {
   floor: ParsedEventId;
   subscribers: Set<(event: StoredEvent) => void>;
   touchedAt: number;
+  /** This topic's own ids: a sequence shared by every topic would let one topic count another's events. */
+  ids: EventIdGenerator;
 }
 
 const DEFAULT_TTL_MS = 10 * 60_000;
@@ -68,7 +71,6 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
       { statusCode: 500 },
     );
   }
-  const ids = createEventIdGenerator();
   // No id issued before the broker existed can be vouched for (a previous process's history is gone).
   const startedAt: ParsedEventId = { ms: Date.now(), seq: 0 };
   let expiredFloor = startedAt;
@@ -103,6 +105,8 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
         floor: expiredFloor,
         subscribers: new Set(),
         touchedAt: Date.now(),
+        // After every id an expired topic issued: a client's old id is never taken for a new event's.
+        ids: createEventIdGenerator(expiredFloor),
       };
       topics.set(topic.key, state);
       if (!sweeper) {
@@ -137,8 +141,8 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
     publish(topic, name, data) {
       if (closed) return Promise.reject(fail(`publish to topic "${topic.key}"`));
       const state = stateOf(topic);
-      const id = ids.next();
-      const parsed = ids.last!;
+      const id = state.ids.next();
+      const parsed = state.ids.last!;
       const event: StoredEvent = { id, name, data };
       store(state, { event, parsed });
       state.last = parsed;
@@ -167,6 +171,10 @@ export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
         active = false;
         state.subscribers.delete(listener);
         state.touchedAt = Date.now();
+        // A topic that never had an event costs nothing once nobody listens: replay and position
+        // answer for an absent topic exactly as for an empty one.
+        if (state.last === null && state.subscribers.size === 0 && topics.get(topic.key) === state)
+          topics.delete(topic.key);
       });
     },
 

@@ -24,7 +24,7 @@ import type {
   RawServerBase,
   RouteGenericInterface,
 } from 'fastify';
-import { CLOSED, type RawResponse } from './connection.ts';
+import type { RawResponse } from './connection.ts';
 import type { Counters } from './counters.ts';
 import { TidingsBrokerError, TidingsError } from './errors.ts';
 import type { Fanout } from './fanout.ts';
@@ -35,6 +35,7 @@ import type {
   HubRequest,
   InvalidParamsBody,
 } from './hub-types.ts';
+import type { TopicConnection } from './topic.ts';
 
 type Reply = FastifyReply<
   RouteGenericInterface,
@@ -88,6 +89,49 @@ function stringParamsOutcome(names: readonly string[], params: unknown): Validat
   return { ok: true, value };
 }
 
+/** One stream as its route serves it. */
+interface RouteStream {
+  readonly name: string;
+  /** Index of the stream in the contract (for per-stream counts). */
+  readonly index: number;
+  readonly schema: AnyStream;
+  readonly paramNames: readonly string[];
+}
+
+/**
+ * Lets a cross-origin page read response headers the client needs (CORS exposes only a few by
+ * default): added only when a CORS hook (`@fastify/cors`) allowed the origin, merged with what it exposes.
+ */
+function exposeHeaders(reply: Reply, name: string): void {
+  if (reply.getHeader('access-control-allow-origin') === undefined) return;
+  const current = reply.getHeader('access-control-expose-headers');
+  const listed = typeof current === 'string' ? current : Array.isArray(current) ? current.join(', ') : '';
+  const names = listed.split(',').map((part) => part.trim().toLowerCase());
+  if (names.includes(name) || names.includes('*')) return;
+  reply.header('access-control-expose-headers', listed === '' ? name : `${listed}, ${name}`);
+}
+
+/** The client's resume point: the `Last-Event-ID` header, else (a new `EventSource`) the `lastEventId` query param. */
+function lastEventIdOf(request: HubRequest): string | undefined {
+  const header = request.headers['last-event-id'];
+  if (typeof header === 'string') return header;
+  const fromQuery = (request.query as Record<string, unknown> | undefined)?.[LAST_EVENT_ID_QUERY];
+  return typeof fromQuery === 'string' ? fromQuery : undefined;
+}
+
+/**
+ * HTTP/1.1 pipelining: a stream request queued behind another response on the same socket. A
+ * stream never ends, so a request behind one could never be answered, and a socket that queued
+ * thousands would hold them (and their slots) until it closed. Browsers never pipeline; such a
+ * client gets its connection closed, and the stream in front resumes on reconnect.
+ */
+function queuedBehindAnother(request: HubRequest, reply: Reply): boolean {
+  if (request.raw.httpVersionMajor !== 1 || (reply.raw as unknown as RawResponse).socket) return false;
+  reply.hijack();
+  request.raw.socket.destroy();
+  return true;
+}
+
 /** Builds `hub.plugin`: one `GET` route per stream, hooked to the hub's fan-out. */
 export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOptions, RawServerBase> {
   const { fanout, counters, options } = hub;
@@ -106,11 +150,13 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     session.once('close', () => sessions.delete(session));
   };
 
-  const unavailable = (reply: Reply) =>
-    reply
+  const unavailable = (reply: Reply) => {
+    exposeHeaders(reply, 'retry-after');
+    return reply
       .code(503)
       .header('retry-after', retryAfter)
       .send({ error: 'unavailable', retryAfter: Number(retryAfter) });
+  };
 
   function checkContract(request: HubRequest, stream: string, query: Record<string, unknown>): boolean {
     const header = request.headers[CONTRACT_HEADER];
@@ -130,13 +176,88 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     return !rejectMismatch;
   }
 
-  function route(app: FastifyInstance<RawServerBase>, name: string, index: number, stream: AnyStream): void {
-    const path = parsePath(stream.path);
-    const paramNames = path.ok ? path.params : [];
-    const { history } = stream;
+  /** The params, by the stream's schema (or as strings when it has none); `null` when invalid (answered). */
+  async function validateParams(
+    stream: RouteStream,
+    request: HubRequest,
+    reply: Reply,
+  ): Promise<object | null> {
+    if (stream.paramNames.length === 0) return {} as NoParams;
+    let outcome = stream.schema.params
+      ? validateWith(stream.schema.params, request.params)
+      : stringParamsOutcome(stream.paramNames, request.params);
+    if (outcome instanceof Promise) outcome = await outcome;
+    if (outcome.ok) return outcome.value as object;
+    await invalid(reply, 'params', outcome.issues);
+    return null;
+  }
 
-    app.get(stream.path, { exposeHeadRoute: false }, async (request, reply) => {
-      if (!fanout.admit()) return unavailable(reply);
+  /** The query, by the stream's schema, without the params Tidings reads itself; `null` when invalid (answered). */
+  async function validateQuery(stream: RouteStream, rawQuery: Record<string, unknown>, reply: Reply) {
+    const schema = stream.schema.query;
+    if (!schema) return {};
+    let input = rawQuery;
+    if (Object.hasOwn(rawQuery, CONTRACT_QUERY) || Object.hasOwn(rawQuery, LAST_EVENT_ID_QUERY)) {
+      const { [CONTRACT_QUERY]: _contract, [LAST_EVENT_ID_QUERY]: _lastEventId, ...rest } = rawQuery;
+      input = rest;
+    }
+    let outcome = validateWith(schema, input);
+    if (outcome instanceof Promise) outcome = await outcome;
+    if (outcome.ok) return outcome.value as object;
+    await invalid(reply, 'query', outcome.issues);
+    return null;
+  }
+
+  /** Attaches the request to its topic and waits for the topic's broker subscription. */
+  async function open(stream: RouteStream, request: HubRequest, reply: Reply, params: object) {
+    const conn = fanout.connect({
+      req: request.raw,
+      res: reply.raw as unknown as RawResponse,
+      stream: stream.index,
+      key: topicKey(stream.name, params as Record<string, unknown>),
+      history: stream.schema.history,
+    });
+    try {
+      await fanout.opened(conn);
+    } catch (error) {
+      fanout.detach(conn);
+      throw new TidingsBrokerError(
+        `@tidings/server: stream "${stream.name}": the broker could not subscribe to topic "${conn.topic.ref.key}": ${error instanceof Error ? error.message : String(error)}. The client retries; check the broker.`,
+        { cause: error, statusCode: 503 },
+      );
+    }
+    return conn;
+  }
+
+  /** Writes the stream's head and hands the connection to its topic (replay first when resuming). */
+  function startStream(conn: TopicConnection, request: HubRequest, reply: Reply): void {
+    const http2 = request.raw.httpVersionMajor === 2;
+    const http11 = !http2 && request.raw.httpVersion === '1.1';
+    exposeHeaders(reply, HEARTBEAT_HEADER);
+    const headers: Record<string, string | number | readonly string[]> = {};
+    for (const [key, value] of Object.entries(reply.getHeaders())) {
+      if (value !== undefined && !(http2 && HTTP1_ONLY.has(key))) headers[key] = value;
+    }
+    headers['content-type'] = 'text/event-stream; charset=utf-8';
+    headers['cache-control'] = 'no-cache, no-transform';
+    headers['x-accel-buffering'] = 'no';
+    headers[HEARTBEAT_HEADER] = String(hub.heartbeatMs);
+    if (http2) trackSession(request);
+    else if (http11) {
+      headers['connection'] = 'keep-alive';
+      // Declared here, not left to Node, so the fan-out can frame chunks itself.
+      headers['transfer-encoding'] = 'chunked';
+    }
+    reply.hijack();
+    conn.res.writeHead(200, headers);
+    fanout.start(conn, lastEventIdOf(request), http11);
+  }
+
+  function route(app: FastifyInstance<RawServerBase>, stream: RouteStream): void {
+    const { name } = stream;
+    app.get(stream.schema.path, { exposeHeadRoute: false }, async (request, reply) => {
+      if (queuedBehindAnother(request, reply)) return reply;
+      if (!fanout.admission.admit()) return unavailable(reply);
       let admitted = true;
       try {
         const rawQuery = (request.query ?? {}) as Record<string, unknown>;
@@ -145,89 +266,29 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
             .code(409)
             .send({ error: 'contract_mismatch', expected: hub.fingerprint, stream: name });
         }
-
-        let params: object = {} as NoParams;
-        if (paramNames.length > 0) {
-          let outcome = stream.params
-            ? validateWith(stream.params, request.params)
-            : stringParamsOutcome(paramNames, request.params);
-          if (outcome instanceof Promise) outcome = await outcome;
-          if (!outcome.ok) return invalid(reply, 'params', outcome.issues);
-          params = outcome.value as object;
-        }
-
-        let query: object = {};
-        if (stream.query) {
-          let input = rawQuery;
-          if (Object.hasOwn(rawQuery, CONTRACT_QUERY) || Object.hasOwn(rawQuery, LAST_EVENT_ID_QUERY)) {
-            const { [CONTRACT_QUERY]: _contract, [LAST_EVENT_ID_QUERY]: _lastEventId, ...rest } = rawQuery;
-            input = rest;
-          }
-          let outcome = validateWith(stream.query, input);
-          if (outcome instanceof Promise) outcome = await outcome;
-          if (!outcome.ok) return invalid(reply, 'query', outcome.issues);
-          query = outcome.value as object;
-        }
-
+        const params = await validateParams(stream, request, reply);
+        if (params === null) return reply;
+        const query = await validateQuery(stream, rawQuery, reply);
+        if (query === null) return reply;
         if (authorize) {
-          const allowed = await authorize({
-            request,
-            stream: name,
-            params,
-            query,
-          } as AuthorizeContext<AnyContract>);
-          if (!allowed) return reply.code(403).send({ error: 'forbidden', stream: name });
+          const context = { request, stream: name, params, query } as AuthorizeContext<AnyContract>;
+          if (!(await authorize(context))) return reply.code(403).send({ error: 'forbidden', stream: name });
         }
-
-        const res = reply.raw as unknown as RawResponse;
         admitted = false;
-        const conn = fanout.connect(res, index, topicKey(name, params as Record<string, unknown>), history);
-        try {
-          await conn.topic.ready;
-        } catch (error) {
-          fanout.detach(conn);
-          throw new TidingsBrokerError(
-            `@tidings/server: stream "${name}": the broker could not subscribe to topic "${conn.topic.ref.key}".`,
-            { cause: error, statusCode: 503 },
-          );
-        }
-        if (conn.state === CLOSED) {
+        const conn = await open(stream, request, reply, params);
+        if (conn.state === 'closed') {
           // The client left (or the hub closed) while the subscription was being set up.
           reply.hijack();
           return reply;
         }
-        if (fanout.draining) {
+        if (fanout.admission.draining) {
           fanout.detach(conn);
           return unavailable(reply);
         }
-
-        const http2 = request.raw.httpVersionMajor === 2;
-        const headers: Record<string, string | number | readonly string[]> = {};
-        for (const [key, value] of Object.entries(reply.getHeaders())) {
-          if (value !== undefined && !(http2 && HTTP1_ONLY.has(key))) headers[key] = value;
-        }
-        headers['content-type'] = 'text/event-stream; charset=utf-8';
-        headers['cache-control'] = 'no-cache, no-transform';
-        headers['x-accel-buffering'] = 'no';
-        headers[HEARTBEAT_HEADER] = String(hub.heartbeatMs);
-        const http11 = !http2 && request.raw.httpVersion === '1.1';
-        if (http2) trackSession(request);
-        else if (http11) {
-          headers['connection'] = 'keep-alive';
-          // Declared here, not left to Node, so the fan-out can frame chunks itself.
-          headers['transfer-encoding'] = 'chunked';
-        }
-        reply.hijack();
-        res.writeHead(200, headers);
-        // A new EventSource cannot set Last-Event-ID, so it may resume through the query instead.
-        const header = request.headers['last-event-id'];
-        const fromQuery = rawQuery[LAST_EVENT_ID_QUERY];
-        const lastEventId =
-          typeof header === 'string' ? header : typeof fromQuery === 'string' ? fromQuery : undefined;
-        fanout.start(conn, lastEventId, http11);
+        startStream(conn, request, reply);
         return reply;
       } finally {
-        if (admitted) fanout.unadmit();
+        if (admitted) fanout.admission.release();
       }
     });
   }
@@ -247,6 +308,9 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
       await hub.close();
     });
     let index = 0;
-    for (const [name, stream] of Object.entries(hub.contract.streams)) route(app, name, index++, stream);
+    for (const [name, schema] of Object.entries(hub.contract.streams)) {
+      const path = parsePath(schema.path);
+      route(app, { name, index: index++, schema, paramNames: path.ok ? path.params : [] });
+    }
   };
 }

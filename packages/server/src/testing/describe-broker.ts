@@ -216,6 +216,26 @@ export function describeBroker(
       }
     });
 
+    it("gives each topic its own sequence: a topic's ids say nothing of another's events", async () => {
+      await using fixture = await factory();
+      const watched = topic(100, 'watched');
+      const other = topic(100, 'other');
+      const ids: string[] = [];
+      for (let round = 0; round < 50; round++) {
+        ids.push(await fixture.broker.publish(watched, 'tick', String(round)));
+        await Promise.all(Array.from({ length: 5 }, () => fixture.broker.publish(other, 'tick', '0')));
+      }
+      // Within one millisecond the watched topic's sequence counts only its own events.
+      for (let i = 1; i < ids.length; i++) {
+        const previous = parseEventId(ids[i - 1])!;
+        const next = parseEventId(ids[i])!;
+        expect(
+          next.ms === previous.ms ? next.seq - previous.seq : next.seq,
+          `${ids[i - 1]} → ${ids[i]}`,
+        ).toBe(next.ms === previous.ms ? 1 : 0);
+      }
+    });
+
     it('isolates topics whose keys look alike', async () => {
       await using fixture = await factory();
       const base = `conformance-${randomUUID()}:k`;

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { defineContract, defineStream } from '@tidings/contract';
+import { createHub } from '@tidings/server';
+import Fastify from 'fastify';
+import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
+import { redisBroker } from './redis-broker.ts';
+import { eventSourceClient } from './test-support/event-source.ts';
+import { adminClient, brokerResource } from './test-support/resources.ts';
+import { startRedisServer } from './testing/index.ts';
+
+// Instance B lost its pub/sub connection while A emitted more than `history`; on reconnecting it
+// replayed `XRANGE (<last> +` without checking what had been trimmed, and every live client on
+// B silently missed the rest (350 events each, 0 gaps). Redis cutting a slow subscriber
+// (client-output-buffer-limit pubsub) did the same with no network fault at all.
+
+const HISTORY = 10;
+const contract = defineContract({
+  feed: defineStream({
+    path: '/feed',
+    events: { tick: z.object({ n: z.number().int() }) },
+    history: HISTORY,
+  }),
+});
+
+async function servedHub(url: string, keyPrefix: string, onError: (error: unknown) => void) {
+  const broker = redisBroker({ url, keyPrefix, onError });
+  const hub = createHub(contract, { broker });
+  const app = Fastify({ forceCloseConnections: true });
+  await app.register(hub.plugin, { prefix: '/streams' });
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    hub,
+    url: `${origin}/streams/feed`,
+    async [Symbol.asyncDispose]() {
+      await app.close();
+      await broker.close();
+    },
+  };
+}
+
+describe('live delivery over Redis with a hole in it (issue 12)', () => {
+  it('every live client of an instance whose subscriber Redis dropped while another emitted past history gets a gap, then every event after it', async () => {
+    await using redis = await startRedisServer();
+    await using admin = adminClient(redis.url);
+    // Instance B signs in as its own user, so the test can keep it from reconnecting while A emits.
+    await admin.acl('SETUSER', 'b', 'on', '>secret-b', '~*', '&*', '+@all');
+    const keyPrefix = `test-${randomUUID()}:`;
+    const errors: unknown[] = [];
+    await using b = await servedHub(
+      redis.url.replace('redis://', 'redis://b:secret-b@'),
+      keyPrefix,
+      (error) => errors.push(error),
+    );
+    await using emitter = brokerResource(redis.url, { keyPrefix });
+    const a = createHub(contract, { broker: emitter });
+    const clients = [0, 1, 2].map(() => eventSourceClient(b.url, { types: ['tick', 'gap'] }));
+    await using _clients = {
+      [Symbol.asyncDispose]: async () => {
+        for (const client of clients) client.source.close();
+      },
+    };
+    await Promise.all(clients.map((client) => client.opened()));
+    const ticks = (count: number, from: number) =>
+      (async () => {
+        for (let n = from; n < from + count; n++) await a.streams.feed.emit('tick', { n });
+      })();
+    await ticks(2, 0);
+    await Promise.all(clients.map((c) => c.until((events) => events.length >= 2, 'the first two ticks')));
+
+    // B's pub/sub connection drops and cannot come back while A emits 5 × history events.
+    await admin.acl('SETUSER', 'b', 'off');
+    expect(await admin.client('KILL', 'USER', 'b', 'TYPE', 'pubsub')).toBe(1);
+    await vi.waitFor(
+      () => expect(errors.map(String).join('\n')).toMatch(/pub\/sub connection to Redis was lost/),
+      {
+        timeout: 10_000,
+        interval: 10,
+      },
+    );
+    await ticks(5 * HISTORY, 2);
+    await admin.acl('SETUSER', 'b', 'on');
+    // Live again: these arrive after the catch-up.
+    await vi.waitFor(() => expect(b.hub.stats().liveGaps).toBe(1), { timeout: 15_000, interval: 20 });
+    await ticks(5, 2 + 5 * HISTORY);
+    const last = 2 + 5 * HISTORY + 5 - 1;
+
+    for (const client of clients) {
+      await client.until((events) => events.at(-1)?.data === `{"n":${last}}`, 'the last live tick');
+      const types = client.events.map((event) => event.type);
+      expect(types.filter((type) => type === 'gap')).toHaveLength(1);
+      const at = types.indexOf('gap');
+      const gap = JSON.parse(client.events[at]!.data);
+      expect(gap.lastEventId).toBe(client.events[1]!.id);
+      // After the gap: the oldest event still stored, then every later one, once and in order.
+      const after = client.events.slice(at + 1).map((event) => JSON.parse(event.data).n as number);
+      expect(client.events[at + 1]!.id).toBe(gap.oldestAvailableId);
+      expect(after).toEqual(Array.from({ length: after.length }, (_, i) => after[0]! + i));
+      expect(after.at(-1)).toBe(last);
+      expect(after[0]).toBeGreaterThan(2);
+      expect(client.events.slice(0, at).map((event) => JSON.parse(event.data).n)).toEqual([0, 1]);
+    }
+    expect(b.hub.stats()).toMatchObject({ liveGaps: 1, gapsSignalled: 3 });
+    expect(errors.map(String).join('\n')).toMatch(
+      /topic "feed": events after \S+ were trimmed from its history \(10 kept\)/,
+    );
+    await a.close();
+  });
+
+  it('reports no gap when the events missed while the subscriber was down are all still stored', async () => {
+    await using redis = await startRedisServer();
+    await using admin = adminClient(redis.url);
+    const keyPrefix = `test-${randomUUID()}:`;
+    const errors: unknown[] = [];
+    await using b = await servedHub(redis.url, keyPrefix, (error) => errors.push(error));
+    await using emitter = brokerResource(redis.url, { keyPrefix });
+    const a = createHub(contract, { broker: emitter });
+    await using client = eventSourceClient(b.url, { types: ['tick', 'gap'] });
+    await client.opened();
+    await admin.client('KILL', 'TYPE', 'pubsub');
+    for (let n = 0; n < HISTORY - 2; n++) await a.streams.feed.emit('tick', { n });
+    await client.until((events) => events.length >= HISTORY - 2, 'every tick');
+    expect(client.events.map((event) => event.type)).not.toContain('gap');
+    expect(b.hub.stats()).toMatchObject({ liveGaps: 0, gapsSignalled: 0 });
+    await a.close();
+  });
+});
+
+describe('listeners on the Redis connections (issue 12)', () => {
+  it('many calls waiting for the first connection, and many topics catching up, add no listener each', async () => {
+    await using redis = await startRedisServer();
+    await using admin = adminClient(redis.url);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      await using broker = brokerResource(redis.url);
+      const topics = Array.from({ length: 30 }, (_, i) => ({ key: `t${i}`, history: 10 }));
+      // The broker is still connecting: every call waits for the same first connection.
+      await Promise.all(topics.map((topic) => broker.publish(topic, 'tick', '0')));
+      const unsubscribes = await Promise.all(topics.map((topic) => broker.subscribe(topic, () => {})));
+      const replayed = await Promise.all(topics.map((topic) => broker.replay(topic, '0-0')));
+      expect(replayed.every((result) => result.events.length === 1)).toBe(true);
+      // Every live topic catches up at once after the pub/sub connection drops.
+      await admin.client('KILL', 'TYPE', 'pubsub');
+      const probe = { key: 'probe', history: 1 };
+      let resolveSeen!: (data: string) => void;
+      const seen = new Promise<string>((resolve) => {
+        resolveSeen = resolve;
+      });
+      // Subscribing fails fast until the pub/sub connection is back.
+      const unsubscribeProbe = await vi.waitFor(
+        () => broker.subscribe(probe, (event) => resolveSeen(event.data)),
+        {
+          timeout: 10_000,
+          interval: 20,
+        },
+      );
+      unsubscribes.push(unsubscribeProbe);
+      await broker.publish(probe, 'tick', '"probe"');
+      expect(await seen).toBe('"probe"');
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map(String)).toEqual(
+      [],
+    );
+  });
+});
