@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type AnyContract, fingerprint, type JsonSchema, parsePath, toJsonSchema } from '@tidings/contract';
+import { type AnyContract, fingerprint, type JsonSchema, toJsonSchema } from '@tidings/contract';
+import { fillPath, pathParams } from '@tidings/contract/wire';
 import { stringify } from 'yaml';
 import { TidingsCodegenError } from './errors.ts';
 import { type ContractSource, loadContract } from './load-contract.ts';
@@ -76,8 +77,7 @@ export function toAsyncApi(contract: AnyContract, source: AsyncApiSource): { [ke
   const schemas: { [key: string]: Json } = {};
   for (const [name, stream] of Object.entries(contract.streams)) {
     const streamSchema = json.streams[name]!;
-    const parsed = parsePath(stream.path);
-    const paramNames = parsed.ok ? parsed.params : [];
+    const paramNames = pathParams(stream.path);
     const channelMessages: { [key: string]: Json } = {};
     const operationMessages: Json[] = [];
     for (const event of Object.keys(stream.events)) {
@@ -95,7 +95,7 @@ export function toAsyncApi(contract: AnyContract, source: AsyncApiSource): { [ke
       operationMessages.push({ $ref: pointer('channels', name, 'messages', event) });
     }
     const channel: { [key: string]: Json } = {
-      address: stream.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '{$1}'),
+      address: fillPath(stream.path, (name) => `{${name}}`),
       title: name,
     };
     if (stream.description !== undefined) channel['description'] = stream.description;

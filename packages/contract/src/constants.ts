@@ -1,13 +1,5 @@
-import type { ReservedEventName } from './types.ts';
-
-/** The client's lifecycle event names, which a contract may not declare. */
-export const RESERVED_EVENT_NAMES: readonly ReservedEventName[] = [
-  'open',
-  'error',
-  'message',
-  'gap',
-  'close',
-];
+/** The client's lifecycle event names, which a contract may not declare (the one list of them). */
+export const RESERVED_EVENT_NAMES = ['open', 'error', 'message', 'gap', 'close'] as const;
 /** What an event name must match. */
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 /** What a stream name must match: an identifier. */

@@ -1,7 +1,7 @@
 import { EVENT_NAME_PATTERN, RESERVED_EVENT_NAMES, STREAM_NAME_PATTERN } from './constants.ts';
 import { TidingsContractError } from './errors.ts';
 import { jsonSchemaOf } from './json-schema.ts';
-import { parsePath } from './path.ts';
+import { fillPath, parsePath } from './path.ts';
 import { inputKeysOf } from './schema-keys.ts';
 import { isStandardSchema } from './standard-schema.ts';
 import type { AnyContract, AnyStream, Contract, StreamMap } from './types.ts';
@@ -80,7 +80,7 @@ export function defineContract<const TStreams extends StreamMap>(streams: TStrea
   const paths = new Map<string, string>();
   for (const [name, stream] of Object.entries(streams)) {
     checkStream(name, stream);
-    const route = stream.path.replace(/:[A-Za-z0-9_]+/g, ':');
+    const route = fillPath(stream.path, () => ':');
     const other = paths.get(route);
     if (other)
       fail(

@@ -1,5 +1,5 @@
 import { fingerprint } from './fingerprint.ts';
-import { parsePath } from './path.ts';
+import { pathParams } from './path.ts';
 import type { AnyContract, ContractDescriptor, ShapeOf, StreamDescriptor } from './types.ts';
 
 /** The run-time descriptor of a contract: paths, param names, event names and the fingerprint. */
@@ -8,10 +8,9 @@ export function toDescriptor<TContract extends AnyContract>(
 ): ContractDescriptor<ShapeOf<TContract>> {
   const streams: Record<string, StreamDescriptor> = {};
   for (const [name, stream] of Object.entries(contract.streams)) {
-    const path = parsePath(stream.path);
     streams[name] = {
       path: stream.path,
-      params: path.ok ? path.params : [],
+      params: pathParams(stream.path),
       events: Object.keys(stream.events),
     };
   }

@@ -1,3 +1,4 @@
+import { pathParams } from './path.ts';
 import type { AnySchema } from './standard-schema.ts';
 import { isStandardSchema } from './standard-schema.ts';
 import type { AnyContract } from './types.ts';
@@ -174,7 +175,7 @@ export function toJsonSchema(contract: AnyContract): ContractJsonSchema {
     for (const event of Object.keys(stream.events).sort()) {
       events[event] = express(stream.events[event], `${name}.events.${event}`);
     }
-    const paramNames = [...stream.path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]!);
+    const paramNames = pathParams(stream.path);
     streams[name] = {
       path: stream.path,
       ...(stream.description === undefined ? {} : { description: stream.description }),

@@ -36,3 +36,20 @@ export function parsePath(path: string): { ok: true; params: string[] } | { ok: 
   }
   return { ok: true, params };
 }
+
+/** The param names of a stream path, in order; none for a path `parsePath` refuses. */
+export function pathParams(path: string): string[] {
+  const parsed = parsePath(path);
+  return parsed.ok ? parsed.params : [];
+}
+
+/** The path with each whole-segment `:name` param replaced by `fill(name)`. */
+export function fillPath(path: string, fill: (name: string) => string): string {
+  return path
+    .split('/')
+    .map((segment) => {
+      const param = PARAM_SEGMENT.exec(segment);
+      return param ? fill(param[1]!) : segment;
+    })
+    .join('/');
+}

@@ -1,8 +1,9 @@
+import type { RESERVED_EVENT_NAMES } from './constants.ts';
 import type { PathParamNames } from './path.ts';
 import type { AnySchema, InferInput, InferOutput } from './standard-schema.ts';
 
 /** Event names the client uses for its own lifecycle; a contract may not declare them. */
-export type ReservedEventName = 'open' | 'error' | 'message' | 'gap' | 'close';
+export type ReservedEventName = (typeof RESERVED_EVENT_NAMES)[number];
 
 /** The event schemas of one stream, by event name. */
 export type EventSchemas = { readonly [event: string]: AnySchema };

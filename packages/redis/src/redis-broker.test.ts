@@ -175,6 +175,12 @@ describe('redisBroker', () => {
     expect(() => redisBroker({ url: redis.url, commandTimeoutMs: Number.NaN })).toThrow(
       /commandTimeoutMs is NaN/,
     );
+    expect(() => redisBroker({ url: redis.url, keyPrefix: 42 as never })).toThrow(
+      `@tidings/redis: redisBroker option "keyPrefix" is 42 (number); expected a string such as 'myapp:'.`,
+    );
+    expect(() => redisBroker({ url: redis.url, keyPrefix: 42 as never })).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
     client.disconnect();
   });
 });

@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { describeRedisError, FAIL_FAST, type TrackedConnection, track } from './connection.ts';
 import { historyOf, type TopicKeys, topicKeys } from './keys.ts';
 import { replayResult } from './replay-result.ts';
-import { publishScript, replayScript } from './scripts.ts';
+import { scriptsOn } from './scripts.ts';
 import { createTopicSubscriptions } from './topic-subscriptions.ts';
 
 /** Options every `redisBroker` takes, whichever way it connects. */
@@ -95,7 +95,10 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
   }
   const prefix = options.keyPrefix ?? 'tidings:';
   if (typeof prefix !== 'string') {
-    throw new TidingsError('CONFIG_INVALID', `${PREFIX}: redisBroker keyPrefix must be a string.`);
+    throw new TidingsError(
+      'CONFIG_INVALID',
+      `${PREFIX}: redisBroker option "keyPrefix" is ${typeof prefix === 'object' ? JSON.stringify(prefix) : String(prefix)} (${typeof prefix}); expected a string such as 'myapp:'.`,
+    );
   }
   const ttl = positive('historyTtlMs', options.historyTtlMs, DEFAULT_TTL_MS);
   const commandTimeout = positive('commandTimeoutMs', options.commandTimeoutMs, 5_000);
@@ -110,6 +113,7 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
   commandRedis.on('error', reportError);
   subscriberRedis.on('error', reportError);
   const command: TrackedConnection = track(commandRedis);
+  const scripts = scriptsOn(commandRedis);
   const subscriber: TrackedConnection = track(subscriberRedis, command);
   let closed = false;
 
@@ -123,6 +127,7 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
   const subscriptions = createTopicSubscriptions({
     prefix,
     command,
+    scripts,
     subscriber,
     connectTimeoutMs,
     onListenerError: (error, topic) =>
@@ -169,12 +174,7 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       const keys = topicKeys(prefix, topic.key);
       const history = historyOf(topic);
       try {
-        const id = await publishScript.run(
-          commandRedis,
-          [keys.events, keys.meta],
-          [history, name, data, ttl, keys.channel],
-        );
-        return String(id);
+        return String(await scripts.publish(keys, history, name, data, ttl));
       } catch (error) {
         throw brokerError(what(), error);
       }
@@ -209,7 +209,7 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       const keys = topicKeys(prefix, topic.key);
       let reply: unknown;
       try {
-        reply = await replayScript.run(commandRedis, [keys.events, keys.meta], [afterId, historyOf(topic)]);
+        reply = await scripts.replay(keys, afterId, historyOf(topic));
       } catch (error) {
         throw brokerError(what(), error);
       }

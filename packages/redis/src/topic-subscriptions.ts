@@ -4,7 +4,7 @@ import type { TrackedConnection } from './connection.ts';
 import { isConnectionError, readyWaiter } from './connection.ts';
 import { historyOf, type TopicKeys, topicKeys } from './keys.ts';
 import { replayResult } from './replay-result.ts';
-import { replayScript } from './scripts.ts';
+import type { Scripts } from './scripts.ts';
 
 /** One local subscriber of a topic. */
 interface Listener {
@@ -32,6 +32,8 @@ interface TopicState {
 export interface TopicSubscriptionsOptions {
   readonly prefix: string;
   readonly command: TrackedConnection;
+  /** The broker's scripts on the command connection. */
+  readonly scripts: Scripts;
   readonly subscriber: TrackedConnection;
   readonly connectTimeoutMs: number;
   readonly onListenerError: (error: unknown, topic: TopicRef) => void;
@@ -72,7 +74,7 @@ function parseMessage(message: string): StoredEvent | null {
 export function createTopicSubscriptions(options: TopicSubscriptionsOptions): TopicSubscriptions {
   const { prefix, command, subscriber, connectTimeoutMs, onListenerError, onCatchUpError, onRelease } =
     options;
-  const { onDrop, onLiveGap } = options;
+  const { onDrop, onLiveGap, scripts } = options;
   const sub = subscriber.redis;
   const byChannel = new Map<string, TopicState>();
   const closing = new AbortController();
@@ -137,10 +139,10 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
       const after = state.last;
       let reply: unknown;
       try {
-        reply = await replayScript.run(
-          command.redis,
-          [state.keys.events, state.keys.meta],
-          [after === null ? '0-0' : formatEventId(after), historyOf(state.ref)],
+        reply = await scripts.replay(
+          state.keys,
+          after === null ? '0-0' : formatEventId(after),
+          historyOf(state.ref),
         );
       } catch (error) {
         if (isConnectionError(error)) {

@@ -13,6 +13,16 @@ function disposable(broker: ReturnType<typeof memoryBroker>) {
 }
 
 describe('memoryBroker', () => {
+  it('refuses a bad historyTtlMs with the same CONFIG_INVALID code as redisBroker, naming the value', () => {
+    expect(() => memoryBroker({ historyTtlMs: -1 })).toThrow(
+      expect.objectContaining({
+        code: 'CONFIG_INVALID',
+        message:
+          '@tidings/server: memoryBroker option "historyTtlMs" is -1; expected a number of milliseconds ≥ 0.',
+      }),
+    );
+  });
+
   it('counts each topic apart: events on one never move the sequence of another (issue 12)', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: 1_800_000_000_000 });
     try {

@@ -6,7 +6,7 @@ import {
   parseEventId,
 } from '@tidings/contract/wire';
 import type { Broker, ReplayResult, StoredEvent, TopicRef } from './broker.ts';
-import { TidingsBrokerError } from './errors.ts';
+import { TidingsBrokerError, TidingsError } from './errors.ts';
 
 /** Options of `memoryBroker()`. */
 export interface MemoryBrokerOptions {
@@ -66,9 +66,9 @@ function maxId(a: ParsedEventId, b: ParsedEventId): ParsedEventId {
 export function memoryBroker(options: MemoryBrokerOptions = {}): MemoryBroker {
   const ttl = options.historyTtlMs ?? DEFAULT_TTL_MS;
   if (!Number.isFinite(ttl) || ttl < 0) {
-    throw new TidingsBrokerError(
-      `@tidings/server: memoryBroker historyTtlMs is ${String(ttl)}; expected a number of milliseconds ≥ 0.`,
-      { statusCode: 500 },
+    throw new TidingsError(
+      'CONFIG_INVALID',
+      `@tidings/server: memoryBroker option "historyTtlMs" is ${String(ttl)}; expected a number of milliseconds ≥ 0.`,
     );
   }
   // No id issued before the broker existed can be vouched for (a previous process's history is gone).

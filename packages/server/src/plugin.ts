@@ -1,17 +1,11 @@
 import type { Http2ServerRequest, Http2Session } from 'node:http2';
-import {
-  type AnyContract,
-  type AnyStream,
-  type NoParams,
-  parsePath,
-  type ValidationIssue,
-  type ValidationOutcome,
-} from '@tidings/contract';
+import type { AnyContract, AnyStream, NoParams, ValidationIssue, ValidationOutcome } from '@tidings/contract';
 import {
   CONTRACT_HEADER,
   CONTRACT_QUERY,
   HEARTBEAT_HEADER,
   LAST_EVENT_ID_QUERY,
+  pathParams,
   topicKey,
   validateWith,
 } from '@tidings/contract/wire';
@@ -309,8 +303,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     });
     let index = 0;
     for (const [name, schema] of Object.entries(hub.contract.streams)) {
-      const path = parsePath(schema.path);
-      route(app, { name, index: index++, schema, paramNames: path.ok ? path.params : [] });
+      route(app, { name, index: index++, schema, paramNames: pathParams(schema.path) });
     }
   };
 }

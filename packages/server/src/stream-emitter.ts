@@ -1,13 +1,12 @@
 import {
   type AnyStream,
   describeIssues,
-  parsePath,
   TidingsContractError,
   TidingsError,
   TidingsValidationError,
   type ValidationOutcome,
 } from '@tidings/contract';
-import { topicKey, validateWith } from '@tidings/contract/wire';
+import { pathParams, topicKey, validateWith } from '@tidings/contract/wire';
 import type { Broker, TopicRef } from './broker.ts';
 import type { Counters } from './counters.ts';
 
@@ -52,8 +51,7 @@ export function createStreamEmitter(
   context: EmitterContext,
   countOn: (key: string) => number,
 ): { handle: RuntimeStreamHandle; keyOf: (params: unknown) => string | Promise<string> } {
-  const path = parsePath(stream.path);
-  const paramNames = path.ok ? path.params : [];
+  const paramNames = pathParams(stream.path);
   const hasParams = paramNames.length > 0;
   const history = stream.history;
   const events = new Map(Object.entries(stream.events));
@@ -119,7 +117,7 @@ export function createStreamEmitter(
     if (context.isClosed()) {
       throw new TidingsError(
         'HUB_CLOSED',
-        `@tidings/server: stream "${name}": emit after the hub was closed.`,
+        `@tidings/server: stream "${name}": emit after the hub was closed. Emit before hub.close() (or app.close()), or create a new hub.`,
       );
     }
     const schema = typeof event === 'string' ? events.get(event) : undefined;

@@ -19,6 +19,7 @@ export {
   formatEventId,
   parseEventId,
 } from '../event-id.ts';
+export { fillPath, pathParams } from '../path.ts';
 export { validateWith } from '../standard-schema.ts';
 export { escapeKeyPart, topicKey } from '../topic-key.ts';
 export { encodeComment, encodeControl, encodeEvent, encodePosition, encodeRetry } from './encode.ts';
