@@ -13,6 +13,8 @@ const contract = defineContract({
 
 const EVENTS = 1_000;
 const CLIENTS = 50;
+/** Connections every client makes at least: the hand-overs exercised do not depend on timing. */
+const MIN_ROUNDS = 6;
 
 /** A memory broker whose replay reads the store a turn later, as Redis does: replay and live events overlap. */
 function laggyBroker(): Broker {
@@ -55,7 +57,11 @@ it.each([
         if (stream.status !== 200) throw new Error(`status ${stream.status}`);
         if (round === 0) ready();
         const quota = 1 + (nextRandom() % 20);
-        const done = () => finalId !== undefined && (stream.events.at(-1)?.id ?? seen.at(-1)) === finalId;
+        // At least MIN_ROUNDS connections each, however fast or slow the machine is.
+        const done = () =>
+          round + 1 >= MIN_ROUNDS &&
+          finalId !== undefined &&
+          (stream.events.at(-1)?.id ?? seen.at(-1)) === finalId;
         await stream.when(() => stream.events.length >= quota || done(), 'quota or the end', 20_000);
         for (const event of stream.events) seen.push(event.id!);
         if (done()) return seen;
@@ -85,8 +91,8 @@ it.each([
     const results = await Promise.all(clients);
     expect(emitted).toHaveLength(EVENTS);
     for (const seen of results) expect(seen).toEqual(emitted);
-    expect(reconnects).toBeGreaterThan(CLIENTS * 4);
-    expect(hub.stats().replaysServed).toBeGreaterThan(CLIENTS * 4);
+    expect(reconnects).toBeGreaterThanOrEqual(CLIENTS * (MIN_ROUNDS - 1));
+    expect(hub.stats().replaysServed).toBeGreaterThanOrEqual(CLIENTS * (MIN_ROUNDS - 1));
     expect(hub.stats().gapsSignalled).toBe(0);
   },
   60_000,

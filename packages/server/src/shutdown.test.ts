@@ -17,19 +17,18 @@ async function openMany(url: string, count: number): Promise<SseStream[]> {
 }
 
 describe('shutdown', () => {
-  it('app.close() ends every open stream within a second, with a spread retry, and closes the hub and its broker', async () => {
-    const hub = createHub(market, { retryMs: 1_000, drainWindowMs: 4_000 });
+  it('app.close() ends every open stream at once (not after the drain window), with a spread retry, and closes the hub and its broker', async () => {
+    // A ten-minute window: had close() waited it out, the bounded waits below would fail.
+    const hub = createHub(market, { retryMs: 1_000, drainWindowMs: 600_000 });
     const server = await serverResource(hub);
     const streams = await openMany(server.url, 40);
-    const started = Date.now();
-    await within(server.app.close(), 5_000, 'app.close()');
-    await within(Promise.all(streams.map((stream) => stream.ended)), 5_000, 'every stream to end');
-    expect(Date.now() - started).toBeLessThan(1_000);
+    await within(server.app.close(), 10_000, 'app.close()');
+    await within(Promise.all(streams.map((stream) => stream.ended)), 10_000, 'every stream to end');
 
     const finalRetries = streams.map((stream) => stream.retries.at(-1)!);
     for (const retry of finalRetries) {
       expect(retry).toBeGreaterThanOrEqual(1_000);
-      expect(retry).toBeLessThanOrEqual(5_000);
+      expect(retry).toBeLessThanOrEqual(601_000);
     }
     expect(new Set(finalRetries).size).toBeGreaterThan(10);
     expect(hub.stats().connections).toBe(0);
