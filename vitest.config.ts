@@ -1,6 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The export condition under which every `@tidings/*` package resolves to its TypeScript sources
+ * (package.json `exports`), so tests never need a build. Vite's defaults follow it (Vite 6+ replaces
+ * them when conditions are given).
+ */
+const SOURCE_CONDITION = '@tidings/source';
+
 export default defineConfig({
+  resolve: { conditions: [SOURCE_CONDITION, 'module', 'browser', 'development|production'] },
+  // Vitest passes these to its workers as `--conditions` too, for Node's own resolver (createRequire).
+  ssr: { resolve: { conditions: [SOURCE_CONDITION, 'module', 'node', 'development|production'] } },
   test: {
     include: [
       'scripts/**/*.test.ts',
@@ -12,6 +22,12 @@ export default defineConfig({
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // Child processes of tests (the CLI, the demo, tsx scripts) inherit the condition through NODE_OPTIONS.
+    env: {
+      NODE_OPTIONS: [process.env['NODE_OPTIONS'], `--conditions=${SOURCE_CONDITION}`]
+        .filter(Boolean)
+        .join(' '),
+    },
     typecheck: {
       enabled: true,
       include: ['packages/*/src/**/*.test-d.ts', 'packages/*/test/**/*.test-d.ts', 'examples/**/*.test-d.ts'],

@@ -23,6 +23,7 @@ const STRICT: ts.CompilerOptions = {
   target: ts.ScriptTarget.ES2023,
   module: ts.ModuleKind.NodeNext,
   moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  customConditions: ['@tidings/source'], // the linked @tidings/client is the workspace's, unbuilt
   lib: ['lib.es2023.d.ts', 'lib.dom.d.ts', 'lib.esnext.disposable.d.ts'],
   types: [],
   skipLibCheck: true,

@@ -6,6 +6,10 @@ import { createTempWorkspace } from './test-support/temp-workspace.ts';
 
 /** A shared-schema package, a contract package that re-exports from its index, and a front end. */
 const FILES = {
+  // The workspace's @tidings/* packages are linked in: their types resolve from sources, unbuilt.
+  'tsconfig.json': JSON.stringify({
+    compilerOptions: { module: 'NodeNext', customConditions: ['@tidings/source'] },
+  }),
   'schemas/package.json': JSON.stringify({
     name: '@fixture/schemas',
     type: 'module',

@@ -32,6 +32,8 @@ export async function bundleMarketWeb(options: BundleOptions = {}): Promise<Mark
     write: false,
     format: 'esm',
     platform: 'browser',
+    // In this workspace @tidings/client resolves to its sources (no build step); 'module' is esbuild's default.
+    conditions: ['@tidings/source', 'module'],
     target: ['es2022', 'chrome111', 'firefox113', 'safari16.4'],
     minify: options.minify ?? true,
     legalComments: 'none',
