@@ -1,4 +1,4 @@
-import { encodeEvent } from '@tidings/contract';
+import { encodeEvent } from '@tidings/contract/wire';
 import { EVENT_NAME, makeQuote, monotonicMs, quoteSchema } from '../shared/payload.ts';
 
 let sink = 0;

@@ -27,8 +27,10 @@ describe('backoffDelay', () => {
     expect([0, 1, 2, 3, 4, 10].map((a) => Math.round(top(a)))).toEqual([100, 200, 400, 800, 1000, 1000]);
   });
 
-  test("the first reconnect waits the server's retry: exactly; later ones back off from it", () => {
-    expect(backoffDelay({ attempt: 0, initialDelayMs: 1, maxDelayMs: 10, serverRetryMs: 2500 })).toBe(2500);
+  test("after a clean end the first reconnect waits the server's retry: exactly; later ones back off from it", () => {
+    expect(
+      backoffDelay({ attempt: 0, initialDelayMs: 1, maxDelayMs: 10, serverRetryMs: 2500, clean: true }),
+    ).toBe(2500);
     const later = backoffDelay({
       attempt: 2,
       initialDelayMs: 1,

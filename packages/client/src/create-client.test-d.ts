@@ -3,6 +3,7 @@ import { describe, expectTypeOf, test } from 'vitest';
 import { createMarketClient, type MarketShape, marketDescriptor } from '../test/fixtures/market-client.ts';
 import { market } from '../test/fixtures/market-contract.ts';
 import {
+  type ClientOptions,
   createClient,
   type StreamEvent,
   type Subscription,
@@ -21,6 +22,15 @@ describe('createClient', () => {
     expectTypeOf(createClient(marketDescriptor, options)).toEqualTypeOf<TidingsClient<MarketShape>>();
     expectTypeOf(createMarketClient(options)).toEqualTypeOf(createClient(market, options));
     expectTypeOf<TidingsClient<MarketShape>>().toEqualTypeOf<TidingsClient<ShapeOf<typeof market>>>();
+  });
+
+  test('the timeouts and the event size bound are numbers (0 turns a timeout off)', () => {
+    expectTypeOf<ClientOptions['connectTimeoutMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ClientOptions['idleTimeoutMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ClientOptions['maxEventBytes']>().toEqualTypeOf<number | undefined>();
+    createClient(market, { ...options, connectTimeoutMs: 5000, idleTimeoutMs: 0, maxEventBytes: 65_536 });
+    // @ts-expect-error a timeout is milliseconds, not a duration string
+    createClient(market, { ...options, connectTimeoutMs: '10s' });
   });
 
   test('subscribe takes params when the path has some, and none otherwise', () => {

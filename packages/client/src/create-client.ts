@@ -31,6 +31,20 @@ function configError(message: string): TidingsError {
   return new TidingsError('CONFIG_INVALID', `@tidings/client: ${message}`);
 }
 
+/** A numeric option (milliseconds or bytes), at most 2^31 - 1 (the longest timer). */
+function numberOption(
+  options: ClientOptions,
+  name: 'connectTimeoutMs' | 'idleTimeoutMs' | 'maxEventBytes',
+  fallback: number,
+  min: number,
+): number {
+  const value = options[name] ?? fallback;
+  if (!(value >= min && value <= 2 ** 31 - 1)) {
+    throw configError(`options.${name} is ${value}; expected a number from ${min} to 2147483647.`);
+  }
+  return value;
+}
+
 function resolveReconnect(options: ClientOptions): ResolvedReconnect | false {
   if (options.reconnect === false) return false;
   const initialDelayMs = options.reconnect?.initialDelayMs ?? 1000;
@@ -46,11 +60,18 @@ function resolveReconnect(options: ClientOptions): ResolvedReconnect | false {
 
 function resolveTransport(options: ClientOptions): Transport {
   const kind = options.transport ?? 'fetch';
+  const maxEventBytes = numberOption(options, 'maxEventBytes', 1_048_576, 1);
+  const idleTimeoutMs = numberOption(options, 'idleTimeoutMs', 60_000, 0);
   if (kind === 'fetch') {
     if (!options.fetch && typeof globalThis.fetch !== 'function') {
       throw configError('no fetch on this platform; pass options.fetch.');
     }
-    return createFetchTransport({ fetch: options.fetch, credentials: options.credentials });
+    return createFetchTransport({
+      fetch: options.fetch,
+      credentials: options.credentials,
+      maxEventBytes,
+      idleTimeoutMs,
+    });
   }
   if (kind !== 'eventsource') {
     throw configError(`unknown transport ${JSON.stringify(kind)}. Use 'fetch' or 'eventsource'.`);
@@ -117,6 +138,7 @@ export function createClient(
   }
   const transport = resolveTransport(options);
   const reconnect = resolveReconnect(options);
+  const connectTimeoutMs = numberOption(options, 'connectTimeoutMs', 15_000, 0);
   const open = new Set<Subscription>();
   let closed = false;
 
@@ -144,6 +166,7 @@ export function createClient(
         transport,
         headers: options.headers,
         reconnect,
+        connectTimeoutMs,
         schemas: options.validate
           ? (definition?.events as { readonly [event: string]: AnySchema } | undefined)
           : undefined,

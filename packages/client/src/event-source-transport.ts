@@ -1,6 +1,5 @@
-import { TidingsError } from '@tidings/contract/errors';
 import { CONTRACT_QUERY, LAST_EVENT_ID_QUERY } from '@tidings/contract/wire';
-import { httpError, isFatalStatus, type Transport } from './transport.ts';
+import { httpError, isFatalStatus, type Transport, transportError } from './transport.ts';
 
 /** The parts of a `MessageEvent` the eventsource transport reads. */
 export interface MessageEventLike {
@@ -29,13 +28,11 @@ export interface EventSourceTransportOptions {
   withCredentials?: boolean | undefined;
 }
 
-const CLOSED = 2;
-
 /**
- * Streams with an `EventSource`: cookies only, no custom headers. The `EventSource` reconnects by
- * itself after a network error (sending `Last-Event-ID`); when it gives up (a refused request),
- * the subscription decides. The fingerprint travels in the `contract` query param, the position of a
- * new `EventSource` in the `lastEventId` query param.
+ * Streams with an `EventSource`: cookies only, no custom headers. When a connection ends, the
+ * transport closes the `EventSource` (which would reconnect by itself after exactly the server's
+ * `retry:`, with no backoff and no jitter) and the subscription reconnects with a new one. The
+ * fingerprint travels in the `contract` query param, the position in the `lastEventId` query param.
  */
 export function createEventSourceTransport(options: EventSourceTransportOptions): Transport {
   return {
@@ -46,37 +43,35 @@ export function createEventSourceTransport(options: EventSourceTransportOptions)
       if (request.lastEventId !== undefined)
         url += `&${LAST_EVENT_ID_QUERY}=${encodeURIComponent(request.lastEventId)}`;
       const source = new options.EventSource(url, { withCredentials: options.withCredentials ?? false });
+      let opened = false;
       signal.addEventListener('abort', () => source.close(), { once: true });
       source.addEventListener('open', () => {
+        opened = true;
         if (!signal.aborted) handlers.onOpen();
       });
       source.addEventListener('error', (event) => {
         if (signal.aborted) return;
-        const status = (event as { code?: unknown }).code;
-        if (source.readyState !== CLOSED) {
-          handlers.onInterrupt(
-            new TidingsError(
-              'TRANSPORT_ERROR',
-              `@tidings/client: stream "${request.stream}": connection lost; reconnecting.`,
-            ),
-          );
-          return;
-        }
         source.close();
+        const { code: status, message } = event as { code?: unknown; message?: unknown };
+        if (status === 204) return handlers.onEnd({ fatal: true });
         if (typeof status === 'number' && status !== 200) {
-          handlers.onEnd({ error: httpError(request, status, undefined), fatal: isFatalStatus(status) });
-          return;
+          return handlers.onEnd({
+            error: httpError(request, status, undefined),
+            fatal: isFatalStatus(status),
+          });
         }
-        handlers.onEnd({
-          error: new TidingsError(
-            'TRANSPORT_ERROR',
-            `@tidings/client: stream "${request.stream}": EventSource GET ${url} failed (no status; the fetch transport shows it); retrying.`,
-          ),
-        });
+        // The `eventsource` package says why a connection broke; a browser does not, and an end of
+        // stream (a planned drain) says nothing either, so that is what it is taken for.
+        const what = !opened
+          ? `EventSource GET ${url} failed (no status; the fetch transport shows it); retrying.`
+          : message
+            ? 'connection lost; reconnecting.'
+            : undefined;
+        handlers.onEnd({ error: what ? transportError(request.stream, what, message) : undefined });
       });
-      // `message`: the server's position frame (an empty message with an id); the subscription
-      // takes its id as its position and delivers nothing.
-      for (const name of [...request.events, 'gap', 'message']) {
+      // An EventSource keeps the id of a position frame to itself (the frame dispatches nothing), so
+      // this transport resumes a stream that had no event since it subscribed without a position.
+      for (const name of [...request.events, 'gap']) {
         source.addEventListener(name, (event) => {
           if (signal.aborted) return;
           handlers.onMessage({ id: event.lastEventId, event: name, data: String(event.data) });

@@ -192,7 +192,6 @@ describe('fetch transport after an abort', () => {
         onOpen: () => opened(),
         onMessage: () => reported.push('message'),
         onRetry: () => reported.push('retry'),
-        onInterrupt: () => reported.push('interrupt'),
         onEnd: () => reported.push('end'),
       },
     );

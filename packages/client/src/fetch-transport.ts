@@ -1,12 +1,13 @@
-import { TidingsError } from '@tidings/contract/errors';
-import { CONTRACT_HEADER, HEARTBEAT_HEADER } from '@tidings/contract/wire';
+import { CONTRACT_HEADER, HEARTBEAT_HEADER, positionOf } from '@tidings/contract/wire';
 import { createParser } from 'eventsource-parser';
 import {
   httpError,
   isFatalStatus,
   type Transport,
+  type TransportEnd,
   type TransportHandlers,
   type TransportRequest,
+  transportError,
 } from './transport.ts';
 import { createWatchdog } from './watchdog.ts';
 
@@ -36,6 +37,10 @@ export interface FetchTransportOptions {
   fetch?: FetchLike | undefined;
   /** @default 'same-origin' */
   credentials?: 'omit' | 'same-origin' | 'include' | undefined;
+  /** The most characters of one line or event the parser buffers. @default unbounded */
+  maxEventBytes?: number | undefined;
+  /** Silence tolerated when the server announces no heartbeat; 0 for no limit. @default 0 */
+  idleTimeoutMs?: number | undefined;
 }
 
 const MAX_ERROR_BODY = 64 * 1024;
@@ -63,12 +68,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
   const at = Date.parse(value);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
-
-function transportError(request: TransportRequest, what: string, cause?: unknown): TidingsError {
-  return new TidingsError('TRANSPORT_ERROR', `@tidings/client: stream "${request.stream}": ${what}`, {
-    cause,
-  });
 }
 
 async function run(
@@ -105,66 +104,78 @@ async function run(
   if (!type.toLowerCase().startsWith('text/event-stream') || !response.body) {
     await response.body?.cancel().catch(() => {});
     const error = transportError(
-      request,
+      request.stream,
       `expected text/event-stream from GET ${request.url}, got "${type}". Is baseUrl right?`,
     );
     return handlers.onEnd({ error, fatal: true });
   }
 
   const reader = response.body.getReader();
-  const cancel = () => void reader.cancel().catch(() => {});
   const heartbeatMs = Number(response.headers.get(HEARTBEAT_HEADER));
-  const watchdog =
-    heartbeatMs > 0
-      ? createWatchdog(heartbeatMs * WATCHDOG_FACTOR, () => {
-          signal.removeEventListener('abort', stop);
-          cancel();
-          handlers.onEnd({
-            error: transportError(
-              request,
-              `nothing for ${heartbeatMs * WATCHDOG_FACTOR} ms (heartbeat ${heartbeatMs} ms); reconnecting.`,
-            ),
-          });
-        })
-      : undefined;
-  // Closing the subscription stops the watchdog too: after an abort the transport reports nothing.
-  const stop = () => {
+  const silenceMs = heartbeatMs > 0 ? heartbeatMs * WATCHDOG_FACTOR : (options.idleTimeoutMs ?? 0);
+  let done = false;
+  // Ends the connection once; closing the subscription (an abort) stops the watchdog too and reports nothing.
+  const finish = (end?: TransportEnd) => {
+    if (done) return;
+    done = true;
     watchdog?.stop();
-    cancel();
+    signal.removeEventListener('abort', abort);
+    reader.cancel().catch(() => {});
+    if (end) handlers.onEnd(end);
   };
-  signal.addEventListener('abort', stop, { once: true });
+  const abort = () => finish();
+  const drop = (what: string, cause?: unknown) =>
+    finish({ error: transportError(request.stream, what, cause) });
+  const watchdog =
+    silenceMs > 0
+      ? createWatchdog(silenceMs, () =>
+          drop(
+            `nothing for ${silenceMs} ms (${heartbeatMs > 0 ? `heartbeat ${heartbeatMs} ms` : 'no heartbeat announced: raise idleTimeoutMs for a quieter server'}); reconnecting.`,
+          ),
+        )
+      : undefined;
+  signal.addEventListener('abort', abort, { once: true });
+  let oversized = false;
   const parser = createParser({
-    onEvent: (message) =>
-      handlers.onMessage({ id: message.id, event: message.event ?? 'message', data: message.data }),
+    maxBufferSize: options.maxEventBytes,
+    onEvent: (message) => {
+      if (!done)
+        handlers.onMessage({ id: message.id, event: message.event ?? 'message', data: message.data });
+    },
     onRetry: (ms) => handlers.onRetry(ms),
+    // A position frame (no data line, so eventsource-parser reports no event): its id is in the comment.
+    onComment: (comment) => {
+      const id = positionOf(comment);
+      if (id !== undefined && !done) handlers.onMessage({ id, event: 'message', data: '' });
+    },
+    onError: (error) => {
+      if (error.type === 'max-buffer-size-exceeded') oversized = true;
+    },
   });
   const decoder = new TextDecoder();
   handlers.onOpen();
-  let ended = false;
   try {
     for (;;) {
       const chunk = await reader.read();
-      if (signal.aborted || watchdog?.expired) return;
-      if (chunk.done) break;
+      if (done) return;
+      if (chunk.done) return finish({ clean: true });
       watchdog?.reset();
       parser.feed(decoder.decode(chunk.value, { stream: true }));
-      if (signal.aborted || watchdog?.expired) return;
+      if (oversized) {
+        return drop(
+          `an event passed maxEventBytes (${options.maxEventBytes}): raise it if events are this large; reconnecting.`,
+        );
+      }
     }
-    ended = true;
   } catch (cause) {
-    if (signal.aborted || watchdog?.expired) return;
-    watchdog?.stop();
-    signal.removeEventListener('abort', stop);
-    return handlers.onEnd({ error: transportError(request, 'connection lost; reconnecting.', cause) });
+    drop('connection lost; reconnecting.', cause);
   }
-  watchdog?.stop();
-  signal.removeEventListener('abort', stop);
-  if (ended) handlers.onEnd({});
 }
 
 /**
- * Streams with `fetch`: custom headers, `Last-Event-ID`, status and body of refused requests,
- * and a watchdog that drops a connection silent for 2.5 × the announced heartbeat.
+ * Streams with `fetch`: custom headers, `Last-Event-ID`, status and body of refused requests, a
+ * bound on the size of one event, and a watchdog that drops a connection silent for 2.5 × the
+ * announced heartbeat (or for `idleTimeoutMs` when none is announced).
  */
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
   return {
@@ -172,7 +183,7 @@ export function createFetchTransport(options: FetchTransportOptions = {}): Trans
       run(request, handlers, options).catch((cause: unknown) => {
         if (request.signal.aborted) return;
         handlers.onEnd({
-          error: transportError(request, `GET ${request.url} failed; reconnecting.`, cause),
+          error: transportError(request.stream, `GET ${request.url} failed; reconnecting.`, cause),
         });
       });
     },

@@ -1,10 +1,16 @@
 import type { AnySchema, StreamDescriptor } from '@tidings/contract';
-import { describeIssues, TidingsError, TidingsValidationError } from '@tidings/contract/errors';
+import { describeIssues, type TidingsError, TidingsValidationError } from '@tidings/contract/errors';
 import { GAP_EVENT, validateWith } from '@tidings/contract/wire';
 import { backoffDelay } from './backoff.ts';
 import { createEventQueue, type EventQueue } from './event-queue.ts';
 import { createListenerRegistry } from './listeners.ts';
-import type { Transport, TransportEnd, TransportHandlers, TransportMessage } from './transport.ts';
+import {
+  type Transport,
+  type TransportEnd,
+  type TransportHandlers,
+  type TransportMessage,
+  transportError,
+} from './transport.ts';
 import type {
   EventPayloads,
   HeadersOption,
@@ -31,12 +37,18 @@ export interface SubscriptionConfig {
   readonly transport: Transport;
   readonly headers: HeadersOption | undefined;
   readonly reconnect: ResolvedReconnect | false;
+  /** How long a connection may take to open before it is aborted and retried; 0 for no limit. */
+  readonly connectTimeoutMs: number;
   /** Event schemas, when payloads are validated. */
   readonly schemas: { readonly [event: string]: AnySchema } | undefined;
   readonly lastEventId: string | undefined;
   readonly signal: AbortSignal | undefined;
   /** Called once when the subscription closes. */
   readonly onClose: () => void;
+  /** The backoff's random source in [0, 1) (a seam for tests). @default Math.random */
+  readonly random?: (() => number) | undefined;
+  /** Schedules a reconnect (a seam for tests that record the delays). @default setTimeout */
+  readonly schedule?: ((reconnect: () => void, delayMs: number) => ReturnType<typeof setTimeout>) | undefined;
 }
 
 type AnyEvent = StreamEvent<EventPayloads> | LifecycleEvents[keyof LifecycleEvents];
@@ -61,17 +73,22 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
   const queues = new Set<EventQueue<StreamEvent<EventPayloads>>>();
   let status: SubscriptionStatus = 'connecting';
   let lastEventId = config.lastEventId;
+  // Consecutive connections that failed or delivered no event: the backoff's exponent.
   let attempt = 0;
+  // Consecutive connections the server ended in good order without an event.
+  let emptyEnds = 0;
+  let delivered = false;
+  let openedAt: number | undefined;
   let serverRetryMs: number | undefined;
   let connection: AbortController | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let connectTimer: ReturnType<typeof setTimeout> | undefined;
   let pending: Promise<void> | undefined;
   let closedBy: TidingsError | undefined;
   let opened = false;
 
   const isClosed = () => status === 'closed';
-  const fail = (what: string, cause?: unknown) =>
-    new TidingsError('TRANSPORT_ERROR', `@tidings/client: stream "${stream}": ${what}`, { cause });
+  const fail = (what: string, cause?: unknown) => transportError(stream, what, cause);
 
   const deliver = (event: StreamEvent<EventPayloads>) => {
     if (status === 'closed') return;
@@ -88,6 +105,7 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
     status = 'closed';
     closedBy = error;
     clearTimeout(timer);
+    clearTimeout(connectTimer);
     connection?.abort();
     connection = undefined;
     config.signal?.removeEventListener('abort', close);
@@ -128,10 +146,22 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
     pending = next;
   };
 
+  // An event or a gap is what makes a connection worth having; a heartbeat, a retry: frame or a
+  // position frame is not (a server that sends only those and ends would be reconnected to in a loop).
+  const progress = () => {
+    delivered = true;
+    attempt = 0;
+    emptyEnds = 0;
+  };
+
   const onMessage = (message: TransportMessage) => {
-    if (message.event === GAP_EVENT) return listeners.dispatch(parseGap(message.data, lastEventId));
+    if (message.event === GAP_EVENT) {
+      progress();
+      return listeners.dispatch(parseGap(message.data, lastEventId));
+    }
     if (message.id !== undefined) lastEventId = message.id === '' ? undefined : message.id;
     if (!known.has(message.event)) return;
+    progress();
     const id = message.id ?? lastEventId ?? '';
     let data: unknown;
     try {
@@ -152,8 +182,20 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
 
   const onEnd = (end: TransportEnd) => {
     connection = undefined;
-    const error = end.error;
-    if (end.fatal || reconnect === false || attempt >= reconnect.maxAttempts) return finish(error);
+    clearTimeout(connectTimer);
+    const openFor = openedAt === undefined ? -1 : Date.now() - openedAt;
+    openedAt = undefined;
+    let error = end.error;
+    if (end.fatal || reconnect === false) return finish(error);
+    // A connection open for the longest backoff delay cannot make a hot loop, events or not.
+    if (openFor >= reconnect.maxDelayMs) progress();
+    if (error || delivered) emptyEnds = 0;
+    else if (++emptyEnds > 1 || attempt >= reconnect.maxAttempts) {
+      error = fail(
+        `the server ended the stream ${emptyEnds} times in a row without an event; backing off. Check the server or its proxy.`,
+      );
+    }
+    if (attempt >= reconnect.maxAttempts) return finish(error);
     status = 'connecting';
     if (error) report(error);
     if (isClosed()) return;
@@ -162,10 +204,12 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
       initialDelayMs: reconnect.initialDelayMs,
       maxDelayMs: reconnect.maxDelayMs,
       serverRetryMs,
+      clean: end.clean,
       retryAfterMs: end.retryAfterMs,
+      random: config.random,
     });
     attempt++;
-    timer = setTimeout(connect, delay);
+    timer = (config.schedule ?? setTimeout)(connect, delay);
   };
 
   const handlersFor = (controller: AbortController): TransportHandlers => {
@@ -173,8 +217,9 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
     return {
       onOpen() {
         if (!live()) return;
+        clearTimeout(connectTimer);
         status = 'open';
-        attempt = 0;
+        openedAt = Date.now();
         listeners.dispatch({ type: 'open' });
         // Reopened without a position to resume from: whatever was sent meanwhile is unknown.
         if (opened && lastEventId === undefined && !isClosed()) {
@@ -187,11 +232,6 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
       },
       onRetry(ms) {
         serverRetryMs = ms;
-      },
-      onInterrupt(error) {
-        if (!live()) return;
-        status = 'connecting';
-        report(error);
       },
       onEnd(end) {
         if (!live()) return;
@@ -206,11 +246,24 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
     if (status === 'closed') return;
     const controller = new AbortController();
     connection = controller;
+    delivered = false;
     const headers = config.headers;
     const resolveHeaders = () => (typeof headers === 'function' ? headers() : (headers ?? {}));
     Promise.all([config.fingerprint, Promise.resolve().then(resolveHeaders)]).then(
       ([fingerprint, resolved]) => {
         if (connection !== controller || controller.signal.aborted) return;
+        const { connectTimeoutMs } = config;
+        if (connectTimeoutMs > 0) {
+          connectTimer = setTimeout(() => {
+            if (connection !== controller) return;
+            controller.abort();
+            onEnd({
+              error: fail(
+                `no response from GET ${config.url} within ${connectTimeoutMs} ms (raise connectTimeoutMs for a slow server); retrying.`,
+              ),
+            });
+          }, connectTimeoutMs);
+        }
         config.transport.connect(
           {
             stream,

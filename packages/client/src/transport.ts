@@ -1,4 +1,4 @@
-import type { TidingsError } from '@tidings/contract/errors';
+import { TidingsError } from '@tidings/contract/errors';
 import { TidingsHttpError } from './errors.ts';
 
 /** What a transport needs to open one connection. */
@@ -27,10 +27,12 @@ export interface TransportMessage {
   readonly data: string;
 }
 
-/** How a connection ended; `fatal` means do not reconnect. */
+/** How a connection ended; `fatal` means do not reconnect, no `error` means the stream ended (not an error). */
 export interface TransportEnd {
   readonly error?: TidingsError | undefined;
   readonly fatal?: boolean | undefined;
+  /** The server ended the stream in good order (a planned drain), as opposed to a dropped connection. */
+  readonly clean?: boolean | undefined;
   /** A delay the server asked for with `retry-after`. */
   readonly retryAfterMs?: number | undefined;
 }
@@ -41,8 +43,7 @@ export interface TransportHandlers {
   onMessage(message: TransportMessage): void;
   /** The server's `retry:` field. */
   onRetry(ms: number): void;
-  /** The connection dropped and the transport reconnects by itself (a native `EventSource`). */
-  onInterrupt(error: TidingsError): void;
+  /** The connection is over; the subscription decides whether and when to reconnect. */
   onEnd(end: TransportEnd): void;
 }
 
@@ -67,4 +68,9 @@ export function httpError(request: TransportRequest, status: number, body: unkno
     status,
     body,
   );
+}
+
+/** A `TRANSPORT_ERROR` about one stream: `what` says what happened and what the client does next. */
+export function transportError(stream: string, what: string, cause?: unknown): TidingsError {
+  return new TidingsError('TRANSPORT_ERROR', `@tidings/client: stream "${stream}": ${what}`, { cause });
 }

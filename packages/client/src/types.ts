@@ -21,7 +21,7 @@ export type HeadersOption =
 /** How the client reconnects after a connection drops. */
 export interface ReconnectOptions {
   /**
-   * The base of the exponential backoff when the server sent no `retry:`.
+   * The base of the exponential backoff when the server sent no `retry:` (or `retry: 0`).
    * @default 1000
    */
   initialDelayMs?: number | undefined;
@@ -31,7 +31,7 @@ export interface ReconnectOptions {
    */
   maxDelayMs?: number | undefined;
   /**
-   * Consecutive failed attempts before the subscription gives up and closes with the last error.
+   * Consecutive failed attempts (connections that failed, or ended without delivering an event) before the subscription gives up and closes with the last error.
    * @default Infinity
    */
   maxAttempts?: number | undefined;
@@ -71,6 +71,21 @@ export interface ClientOptions {
    * @default {}
    */
   reconnect?: ReconnectOptions | false | undefined;
+  /**
+   * How long each connection may wait for the server's response before it is aborted, reported as an `error` event and retried with backoff; `0` waits forever.
+   * @default 15000
+   */
+  connectTimeoutMs?: number | undefined;
+  /**
+   * How long a stream may stay silent, when the server announces no heartbeat, before the fetch transport drops it and resumes; `0` waits forever.
+   * @default 60000
+   */
+  idleTimeoutMs?: number | undefined;
+  /**
+   * The largest line or event the fetch transport buffers (counted in characters of decoded text, bytes for ASCII); past it the connection is dropped with an `error` event and resumed.
+   * @default 1048576
+   */
+  maxEventBytes?: number | undefined;
   /**
    * Validate received payloads against the contract's schemas; a payload that fails is an `error` event. Needs the contract, not a descriptor.
    * @default false

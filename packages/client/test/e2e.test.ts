@@ -23,7 +23,7 @@ test('the fixture descriptor carries the contract fingerprint', () => {
   expect(marketDescriptor.fingerprint).toBe(fingerprint(market));
 });
 
-describe.each(transports)('end to end against @tidings/server (%s transport)', (_name, makeClient) => {
+describe.each(transports)('end to end against @tidings/server (%s transport)', (name, makeClient) => {
   test('typed delivery, for streams with and without params', async () => {
     await using server = await hubServer(market, hubOptions);
     using client = makeClient(server.url);
@@ -93,9 +93,17 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
     using client = makeClient(server.url);
     using sub = client.announcements.subscribe();
     await nextEvent(sub, 'open');
-    await eventually(() => sub.lastEventId === before);
     let gaps = 0;
     sub.addEventListener('gap', () => gaps++);
+    if (name === 'eventsource') {
+      // An EventSource keeps a position frame's id to itself (the frame dispatches nothing): the
+      // subscription has no position, and says so with a gap when it reopens after a drop (documented).
+      const gap = nextEvent(sub, 'gap');
+      server.destroySockets();
+      expect([sub.lastEventId, (await gap).lastEventId]).toEqual([undefined, undefined]);
+      return;
+    }
+    await eventually(() => sub.lastEventId === before);
     const reopened = nextEvent(sub, 'open');
     server.destroySockets();
     const missed = await server.hub.streams.announcements.emit('notice', { text: 'while away' });

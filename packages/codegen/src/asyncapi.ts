@@ -1,7 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type AnyContract, fingerprint, type JsonSchema, toJsonSchema } from '@tidings/contract';
-import { fillPath, pathParams } from '@tidings/contract/wire';
+import {
+  type AnyContract,
+  fillPath,
+  fingerprint,
+  type JsonSchema,
+  pathParams,
+  toJsonSchema,
+} from '@tidings/contract';
 import { stringify } from 'yaml';
 import { TidingsCodegenError } from './errors.ts';
 import { type ContractSource, loadContract } from './load-contract.ts';

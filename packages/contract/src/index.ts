@@ -18,15 +18,14 @@ export { canonicalJson, fingerprint } from './fingerprint.ts';
 export type { ContractJsonSchema, JsonSchema, StreamJsonSchema } from './json-schema.ts';
 export { jsonSchemaOf, toJsonSchema } from './json-schema.ts';
 export type { PathParamNames } from './path.ts';
-export { parsePath } from './path.ts';
+export { fillPath, parsePath, pathParams } from './path.ts';
 export type {
   AnySchema,
   InferInput,
   InferOutput,
   StandardSchemaV1,
-  ValidationOutcome,
 } from './standard-schema.ts';
-export { isStandardSchema, validateWith } from './standard-schema.ts';
+export { isStandardSchema } from './standard-schema.ts';
 export { topicKey } from './topic-key.ts';
 export type {
   AnyContract,
@@ -48,4 +47,5 @@ export type {
   StreamMap,
   StreamNames,
 } from './types.ts';
-export { encodeComment, encodeControl, encodeEvent, encodePosition, encodeRetry } from './wire/encode.ts';
+export type { ValidationOutcome } from './validate.ts';
+export { validateWith } from './validate.ts';

@@ -78,12 +78,24 @@ function decodeTopicKey(k: string): Topic {
   for (const pair of k.slice(at + 1).split('&')) {
     const [name = '', value = ''] = pair.split('=');
     const text = decode(value.slice(1));
-    params[decode(name)] = value[0] === 's' ? text : value[0] === 'n' ? Number(text) : text === '1';
+    // defineProperty, not assignment: a param named "__proto__" is an own key like any other.
+    Object.defineProperty(params, decode(name), {
+      value: value[0] === 's' ? text : value[0] === 'n' ? Number(text) : text === '1',
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return { stream: decode(k.slice(0, at)), params };
 }
 
 describe('topicKey', () => {
+  test('a param named __proto__ is a param like any other (a property test once drew it)', () => {
+    const params = JSON.parse('{"__proto__":"x"}') as Record<string, string>;
+    expect(topicKey('', params)).toBe('?__proto__=sx');
+    expect(decodeTopicKey(topicKey('', params))).toEqual({ stream: '', params });
+  });
+
   test('the documented shape', () => {
     expect(topicKey('ticker', { symbol: 'ACME' })).toBe('ticker?symbol=sACME');
     expect(topicKey('book', { venue: 'X', symbol: 'A' })).toBe('book?symbol=sA&venue=sX');

@@ -1,11 +1,17 @@
 import type { Http2ServerRequest, Http2Session } from 'node:http2';
-import type { AnyContract, AnyStream, NoParams, ValidationIssue, ValidationOutcome } from '@tidings/contract';
+import {
+  type AnyContract,
+  type AnyStream,
+  type NoParams,
+  pathParams,
+  type ValidationIssue,
+  type ValidationOutcome,
+} from '@tidings/contract';
 import {
   CONTRACT_HEADER,
   CONTRACT_QUERY,
   HEARTBEAT_HEADER,
   LAST_EVENT_ID_QUERY,
-  pathParams,
   topicKey,
   validateWith,
 } from '@tidings/contract/wire';

@@ -7,13 +7,13 @@ import { serverResource } from './test-support/server.ts';
 import { openSse } from './test-support/sse.ts';
 
 describe('position frame at a fresh subscribe', () => {
-  it("tells a fresh subscriber the topic's newest id, as an id-only empty message after retry:", async () => {
+  it("tells a fresh subscriber the topic's newest id, in a block with no data line, after retry:", async () => {
     await using hub = createHub(market, { retryMs: 1000 });
     await using server = await serverResource(hub);
     await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'old' });
     const latest = await hub.streams.room.emit({ room: 'r' }, 'say', { text: 'older news' });
     await using socket = await rawSocket(server.port, getRequest('/streams/rooms/r'));
-    const position = `id: ${latest}\ndata:\n\n`;
+    const position = `: position ${latest}\nid: ${latest}\n\n`;
     await socket.when((got) => got.includes(position), 'position frame');
     expect(socket.received()).toContain(`retry: 1000\n\n`);
     expect(socket.received()).not.toContain('older news');
@@ -56,8 +56,8 @@ describe('position frame at a fresh subscribe', () => {
     expect((await stream.until(2)).map((e) => e.id)).toEqual([during, after]);
     expect(stream.positions).toEqual([during]);
     const body = stream.body();
-    expect(body.indexOf(`id: ${during}\nevent: say`)).toBeLessThan(body.indexOf(`id: ${during}\ndata:\n\n`));
-    expect(body.indexOf(`id: ${during}\ndata:\n\n`)).toBeLessThan(body.indexOf(`id: ${after}\n`));
+    expect(body.indexOf(`id: ${during}\nevent: say`)).toBeLessThan(body.indexOf(`: position ${during}\n`));
+    expect(body.indexOf(`: position ${during}\n`)).toBeLessThan(body.indexOf(`id: ${after}\n`));
   });
 
   it('a broker without latestId goes live at once, with no position', async () => {

@@ -1,12 +1,13 @@
 import {
   type AnyStream,
   describeIssues,
+  pathParams,
   TidingsContractError,
   TidingsError,
   TidingsValidationError,
   type ValidationOutcome,
 } from '@tidings/contract';
-import { pathParams, topicKey, validateWith } from '@tidings/contract/wire';
+import { topicKey, validateWith } from '@tidings/contract/wire';
 import type { Broker, TopicRef } from './broker.ts';
 import type { Counters } from './counters.ts';
 

@@ -2,7 +2,14 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { TidingsError } from '../errors.ts';
-import { encodeComment, encodeControl, encodeEvent, encodePosition, encodeRetry } from './encode.ts';
+import {
+  encodeComment,
+  encodeControl,
+  encodeEvent,
+  encodePosition,
+  encodeRetry,
+  positionOf,
+} from './encode.ts';
 
 /** Any code point, lone surrogates included (cheaper to set up than `unit: 'binary'`). */
 const anyChar = fc.integer({ min: 0, max: 0x10ffff }).map((code) => String.fromCodePoint(code));
@@ -57,10 +64,13 @@ describe('frames, byte for byte', () => {
     );
   });
 
-  test('position frame: an id and an empty data line, no event name', () => {
-    expect(encodePosition('1700000000000-3')).toBe('id: 1700000000000-3\ndata:\n\n');
-    const { events } = parse([encodePosition('5-0')]);
-    expect(events).toEqual([{ id: '5-0', event: undefined, data: '' }]);
+  test('position frame: a comment with the id and an id line, no data line, so no event is dispatched', () => {
+    expect(encodePosition('1700000000000-3')).toBe(': position 1700000000000-3\nid: 1700000000000-3\n\n');
+    const { events, comments } = parse([encodePosition('5-0')]);
+    expect(events).toEqual([]);
+    expect(comments.map(positionOf)).toEqual(['5-0']);
+    expect(positionOf(' heartbeat')).toBeUndefined();
+    expect(positionOf('')).toBeUndefined();
   });
 
   test('comment frames', () => {

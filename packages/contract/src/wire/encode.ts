@@ -21,13 +21,24 @@ export function encodeControl(name: string, data: string): string {
   return `event: ${name}\n${fieldLines('data', data)}\n`;
 }
 
+const POSITION = 'position ';
+
 /**
- * A position frame: `id: <id>\ndata:\n\n`. It moves a client's `Last-Event-ID` to the topic's
- * newest event at subscribe time, so a stream that has not had an event yet still resumes without
- * a gap. It is an empty `message` event, which no contract declares (`message` is reserved).
+ * A position frame: `: position <id>\nid: <id>\n\n`. It moves a client's `Last-Event-ID` to the
+ * topic's newest event at subscribe time, so a stream that has not had an event yet still resumes
+ * without a gap. A block with an `id:` line and no `data:` line dispatches nothing in any
+ * `EventSource` (WHATWG: the id is kept, the empty event is dropped), so no application sees an
+ * event it did not emit. Parsers that drop such a block (eventsource-parser) read the id from the
+ * comment line instead (`positionOf`).
  */
 export function encodePosition(id: string): string {
-  return `id: ${id}\ndata:\n\n`;
+  return `: ${POSITION}${id}\nid: ${id}\n\n`;
+}
+
+/** The id a position frame's comment line carries (the comment's text, as a parser reports it); else `undefined`. */
+export function positionOf(comment: string): string | undefined {
+  const text = comment.startsWith(' ') ? comment.slice(1) : comment;
+  return text.startsWith(POSITION) ? text.slice(POSITION.length) : undefined;
 }
 
 /** A comment frame, used for heartbeats: `: <text>\n\n`. */

@@ -19,7 +19,13 @@ export {
   formatEventId,
   parseEventId,
 } from '../event-id.ts';
-export { fillPath, pathParams } from '../path.ts';
-export { validateWith } from '../standard-schema.ts';
 export { escapeKeyPart, topicKey } from '../topic-key.ts';
-export { encodeComment, encodeControl, encodeEvent, encodePosition, encodeRetry } from './encode.ts';
+export { validateWith } from '../validate.ts';
+export {
+  encodeComment,
+  encodeControl,
+  encodeEvent,
+  encodePosition,
+  encodeRetry,
+  positionOf,
+} from './encode.ts';

@@ -1,4 +1,5 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
+import { positionOf } from '@tidings/contract/wire';
 import { createParser } from 'eventsource-parser';
 
 export interface SseEvent {
@@ -14,7 +15,7 @@ export interface SseStream extends AsyncDisposable {
   readonly events: SseEvent[];
   readonly retries: number[];
   readonly comments: string[];
-  /** Ids of position frames (empty `message` events), kept apart like the Tidings client does. */
+  /** Ids of position frames (read from their comment line, as the Tidings client does). */
   readonly positions: string[];
   /** Events received (also when `retain: false` keeps only the last one in `events`). */
   count(): number;
@@ -69,16 +70,16 @@ export async function openSse(
       };
       const parser = createParser({
         onEvent: (message) => {
-          if (message.event === undefined && message.data === '' && message.id !== undefined) {
-            positions.push(message.id);
-            return;
-          }
           count++;
           if (!retain) events.length = 0;
           events.push({ id: message.id, event: message.event, data: message.data });
         },
         onRetry: (ms) => retries.push(ms),
-        onComment: (comment) => comments.push(comment),
+        onComment: (comment) => {
+          const position = positionOf(comment);
+          if (position === undefined) comments.push(comment);
+          else positions.push(position);
+        },
       });
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
