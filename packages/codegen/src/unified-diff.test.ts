@@ -31,13 +31,13 @@ describe('unifiedDiff', () => {
 
   test('insertion at the start and deletion at the end', () => {
     expect(unifiedDiff('b\n', 'a\nb\n', labels)).toBe(
-      '--- a.ts (on disk)\n+++ a.ts (generated)\n@@ -1 +1,2 @@\n+a\n b\n',
+      '--- a.ts (on disk)\n+++ a.ts (generated)\n@@ -1,1 +1,2 @@\n+a\n b\n',
     );
     expect(unifiedDiff('a\nb\n', 'a\n', labels)).toBe(
-      '--- a.ts (on disk)\n+++ a.ts (generated)\n@@ -1,2 +1 @@\n a\n-b\n',
+      '--- a.ts (on disk)\n+++ a.ts (generated)\n@@ -1,2 +1,1 @@\n a\n-b\n',
     );
     expect(unifiedDiff('', 'a\n', labels)).toBe(
-      '--- a.ts (on disk)\n+++ a.ts (generated)\n@@ -0,0 +1 @@\n+a\n',
+      '--- a.ts (on disk)\n+++ a.ts (generated)\n@@ -0,0 +1,1 @@\n+a\n',
     );
   });
 
