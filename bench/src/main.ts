@@ -10,6 +10,7 @@ import { type RunContext, runTarget, scenariosFor } from './orchestrator/run-tar
 import { startLoadgen } from './orchestrator/target-group.ts';
 import { evaluateCriteria } from './report/criteria.ts';
 import { environmentSection } from './report/environment.ts';
+import { summarize, writeSummary } from './report/node-versions.ts';
 import { resultsFile, resultTables } from './report/results-file.ts';
 import { describeResult } from './report/tables.ts';
 import { isTargetName, TARGETS, type TargetName } from './targets/registry.ts';
@@ -117,6 +118,8 @@ async function main(): Promise<number> {
   const partial =
     args.targets.length < Object.keys(TARGETS).length || args.scenarios.length < SCENARIO_NAMES.length;
   const out = new URL(partial && !args.quick ? 'RESULTS.partial.md' : file, BENCH_DIR);
+  const full = !args.quick && !partial;
+  if (full) writeSummary(BENCH_DIR, summarize(results, startedAt));
   writeFileSync(
     out,
     resultsFile({
@@ -129,6 +132,7 @@ async function main(): Promise<number> {
       durationS,
       profiles,
       analysisPath: new URL('analysis.md', BENCH_DIR),
+      summaryDir: full ? BENCH_DIR : undefined,
     }),
   );
   log(`\nbench: wrote ${fileURLToPath(out)} (${Math.round(durationS)} s)`);

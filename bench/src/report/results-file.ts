@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SCENARIO_NAMES } from '../orchestrator/config.ts';
 import type { Results } from '../orchestrator/results.ts';
 import { type CriterionOutcome, criteriaTable } from './criteria.ts';
+import { nodeVersionsSection } from './node-versions.ts';
 import { scenarioTable } from './tables.ts';
 
 /** The tables of every scenario that ran, then the targets. */
@@ -45,6 +46,8 @@ export function resultsFile(options: {
   durationS: number;
   profiles: string;
   analysisPath: URL;
+  /** Where the per-Node summaries are (the bench folder); none for a quick run. */
+  summaryDir?: URL | undefined;
 }): string {
   const { results } = options;
   const parts = [
@@ -71,6 +74,8 @@ export function resultsFile(options: {
     '',
     resultTables(results, options.outcomes),
   ];
+  const byNode = options.summaryDir ? nodeVersionsSection(options.summaryDir) : undefined;
+  if (byNode) parts.push('', byNode);
   if (results.errors.length > 0 || results.warnings.length > 0) {
     parts.push('', '## Errors and warnings', '');
     for (const e of results.errors)
