@@ -7,25 +7,13 @@ import type {
   StreamDescriptor,
 } from '@tidings/contract';
 import { TidingsContractError, TidingsError } from '@tidings/contract/errors';
+import { streamDescriptors } from '@tidings/contract/wire';
 import { createEventSourceTransport } from './event-source-transport.ts';
 import { createFetchTransport } from './fetch-transport.ts';
 import { createSubscription, type ResolvedReconnect } from './subscription.ts';
 import type { Transport } from './transport.ts';
 import type { ClientOptions, QueryValues, SubscribeOptions, Subscription, TidingsClient } from './types.ts';
 import { topicUrl } from './url.ts';
-
-/** Paths, param names and event names of a contract; its fingerprint comes separately. */
-function describe(contract: AnyContract): ContractDescriptor {
-  const streams: Record<string, StreamDescriptor> = {};
-  for (const [name, stream] of Object.entries(contract.streams)) {
-    streams[name] = {
-      path: stream.path,
-      params: Array.from(stream.path.matchAll(/:([A-Za-z_][A-Za-z0-9_]*)/g), (match) => match[1] as string),
-      events: Object.keys(stream.events),
-    };
-  }
-  return { kind: 'tidings.descriptor', fingerprint: '', streams };
-}
 
 function configError(message: string): TidingsError {
   return new TidingsError('CONFIG_INVALID', `@tidings/client: ${message}`);
@@ -118,7 +106,9 @@ export function createClient(
       '@tidings/client: createClient expects a contract (defineContract) or a descriptor (generated).',
     );
   }
-  const descriptor = contract ? describe(contract) : (input as ContractDescriptor);
+  const descriptor: ContractDescriptor = contract
+    ? { kind: 'tidings.descriptor', fingerprint: '', streams: streamDescriptors(contract) }
+    : (input as ContractDescriptor);
   // A contract's fingerprint needs its JSON Schemas: that code loads on demand, so a bundle built
   // from a descriptor (a generated client) does not carry it when the bundler splits chunks.
   const fingerprint: string | Promise<string> = contract

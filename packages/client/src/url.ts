@@ -1,5 +1,6 @@
 import type { StreamDescriptor } from '@tidings/contract';
 import { TidingsContractError } from '@tidings/contract/errors';
+import { fillPath } from '@tidings/contract/wire';
 import type { QueryValues } from './types.ts';
 
 function encodeQuery(query: QueryValues): string {
@@ -22,7 +23,7 @@ export function topicUrl(
   params: Readonly<Record<string, unknown>>,
   query: QueryValues | undefined,
 ): string {
-  const path = descriptor.path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+  const path = fillPath(descriptor.path, (name) => {
     const value = params[name];
     const text = typeof value === 'string' || typeof value === 'number' ? String(value) : '';
     if (text === '' || text === '.' || text === '..') {

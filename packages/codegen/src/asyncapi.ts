@@ -1,13 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  type AnyContract,
-  fillPath,
-  fingerprint,
-  type JsonSchema,
-  pathParams,
-  toJsonSchema,
-} from '@tidings/contract';
+import { type AnyContract, fingerprint, type JsonSchema, pathParams, toJsonSchema } from '@tidings/contract';
+import { fillPath } from '@tidings/contract/wire';
 import { stringify } from 'yaml';
 import { TidingsCodegenError } from './errors.ts';
 import { type ContractSource, loadContract } from './load-contract.ts';

@@ -1,7 +1,8 @@
 import { EVENT_NAME_PATTERN, RESERVED_EVENT_NAMES, STREAM_NAME_PATTERN } from './constants.ts';
 import { TidingsContractError } from './errors.ts';
 import { jsonSchemaOf } from './json-schema.ts';
-import { fillPath, parsePath } from './path.ts';
+import { parsePath } from './path.ts';
+import { fillPath } from './path-params.ts';
 import { inputKeysOf } from './schema-keys.ts';
 import { isStandardSchema } from './standard-schema.ts';
 import type { AnyContract, AnyStream, Contract, StreamMap } from './types.ts';

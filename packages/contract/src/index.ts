@@ -18,7 +18,8 @@ export { canonicalJson, fingerprint } from './fingerprint.ts';
 export type { ContractJsonSchema, JsonSchema, StreamJsonSchema } from './json-schema.ts';
 export { jsonSchemaOf, toJsonSchema } from './json-schema.ts';
 export type { PathParamNames } from './path.ts';
-export { fillPath, parsePath, pathParams } from './path.ts';
+export { parsePath } from './path.ts';
+export { pathParams } from './path-params.ts';
 export type {
   AnySchema,
   InferInput,

@@ -1,4 +1,4 @@
-import { pathParams } from './path.ts';
+import { pathParams } from './path-params.ts';
 import type { AnySchema } from './standard-schema.ts';
 import { isStandardSchema } from './standard-schema.ts';
 import type { AnyContract } from './types.ts';

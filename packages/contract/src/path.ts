@@ -1,3 +1,5 @@
+import { PARAM_SEGMENT } from './path-params.ts';
+
 /**
  * The `:name` segments of a stream path, as a union of string literals.
  * `PathParamNames<'/ticker/:symbol/:venue'>` is `'symbol' | 'venue'`.
@@ -9,7 +11,6 @@ export type PathParamNames<TPath extends string> = TPath extends `${string}:${in
   : never;
 
 const LITERAL_SEGMENT = /^[A-Za-z0-9._~-]+$/;
-const PARAM_SEGMENT = /^:([A-Za-z_][A-Za-z0-9_]*)$/;
 
 /**
  * Parses a stream path and returns its param names in order, or a reason it is not a valid path.
@@ -35,21 +36,4 @@ export function parsePath(path: string): { ok: true; params: string[] } | { ok: 
     }
   }
   return { ok: true, params };
-}
-
-/** The param names of a stream path, in order; none for a path `parsePath` refuses. */
-export function pathParams(path: string): string[] {
-  const parsed = parsePath(path);
-  return parsed.ok ? parsed.params : [];
-}
-
-/** The path with each whole-segment `:name` param replaced by `fill(name)`. */
-export function fillPath(path: string, fill: (name: string) => string): string {
-  return path
-    .split('/')
-    .map((segment) => {
-      const param = PARAM_SEGMENT.exec(segment);
-      return param ? fill(param[1]!) : segment;
-    })
-    .join('/');
 }

@@ -19,6 +19,8 @@ export {
   formatEventId,
   parseEventId,
 } from '../event-id.ts';
+export { fillPath } from '../path-params.ts';
+export { streamDescriptors } from '../stream-descriptors.ts';
 export { escapeKeyPart, topicKey } from '../topic-key.ts';
 export { validateWith } from '../validate.ts';
 export {
