@@ -1,7 +1,7 @@
 import type { ShapeOf } from '@tidings/contract';
+import { market } from '@tidings/test-kit/contract';
 import { describe, expectTypeOf, test } from 'vitest';
 import { createMarketClient, type MarketShape, marketDescriptor } from '../test/fixtures/market-client.ts';
-import { market } from '../test/fixtures/market-contract.ts';
 import {
   type ClientOptions,
   createClient,
@@ -56,7 +56,11 @@ describe('Subscription', () => {
 
   test('e.data narrows by event name', () => {
     sub.addEventListener('quote', (e) => {
-      expectTypeOf(e.data).toEqualTypeOf<{ price: number; at: string }>();
+      expectTypeOf(e.data).toEqualTypeOf<{
+        n?: number | undefined;
+        price: number;
+        at?: string | undefined;
+      }>();
       expectTypeOf(e.id).toEqualTypeOf<string>();
       expectTypeOf(e.type).toEqualTypeOf<'quote'>();
     });

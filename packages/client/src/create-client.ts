@@ -1,11 +1,4 @@
-import type {
-  AnyContract,
-  AnySchema,
-  ContractDescriptor,
-  ContractShape,
-  ShapeOf,
-  StreamDescriptor,
-} from '@tidings/contract';
+import type { AnyContract, AnySchema, ContractDescriptor, ContractShape, ShapeOf } from '@tidings/contract';
 import { TidingsContractError, TidingsError } from '@tidings/contract/errors';
 import { streamDescriptors } from '@tidings/contract/wire';
 import { createEventSourceTransport } from './event-source-transport.ts';

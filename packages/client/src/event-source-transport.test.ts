@@ -1,8 +1,9 @@
+import { absenceWindow } from '@tidings/test-kit/wait';
 import { EventSource } from 'eventsource';
 import { describe, expect, test } from 'vitest';
 import { createMarketClient, marketDescriptor } from '../test/fixtures/market-client.ts';
 import { frame, openStream, rawServer } from '../test/helpers/raw-server.ts';
-import { collect, nextEvent, quietPeriod } from '../test/helpers/wait.ts';
+import { collect, nextEvent } from '../test/helpers/subscription-events.ts';
 import { TidingsHttpError } from './index.ts';
 
 const options = {
@@ -51,7 +52,8 @@ describe('eventsource transport (the eventsource package) against a raw SSE serv
     const { error } = await nextEvent(sub, 'close');
     expect(error).toBeInstanceOf(TidingsHttpError);
     expect(error).toMatchObject({ status: 401 });
-    await quietPeriod(200);
+    // Absence: a retry would come within maxDelayMs (50 ms); no event can show that none does.
+    await absenceWindow(200);
     expect(server.requests).toHaveLength(1);
   });
 

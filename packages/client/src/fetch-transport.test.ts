@@ -1,7 +1,8 @@
-import { describe, expect, test } from 'vitest';
+import { absenceWindow, within } from '@tidings/test-kit/wait';
+import { describe, expect, test, vi } from 'vitest';
 import { createMarketClient, marketDescriptor } from '../test/fixtures/market-client.ts';
 import { frame, openStream, rawServer } from '../test/helpers/raw-server.ts';
-import { collect, nextEvent, quietPeriod } from '../test/helpers/wait.ts';
+import { collect, nextEvent } from '../test/helpers/subscription-events.ts';
 import { createFetchTransport, parseRetryAfter } from './fetch-transport.ts';
 import { createClient, TidingsHttpError } from './index.ts';
 
@@ -72,7 +73,8 @@ describe('fetch transport against a raw SSE server', () => {
     );
     expect((await closed).error).toBe(http);
     expect(sub.status).toBe('closed');
-    await quietPeriod(300);
+    // Absence: a retry would come within maxDelayMs (50 ms); no event can show that none does.
+    await absenceWindow(300);
     expect(server.requests).toHaveLength(1);
   });
 
@@ -126,10 +128,14 @@ describe('fetch transport against a raw SSE server', () => {
 
   test('heartbeats keep the watchdog quiet', async () => {
     const timers: ReturnType<typeof setInterval>[] = [];
+    let heartbeats = 0;
     await using server = await rawServer((_req, res) => {
       openStream(res, { 'x-tidings-heartbeat': '200' });
       res.write(frame('1-0', 'notice', { text: 'hi' }));
-      const timer = setInterval(() => res.write(': hb\n\n'), 200);
+      const timer = setInterval(() => {
+        res.write(': hb\n\n');
+        heartbeats++;
+      }, 200);
       timers.push(timer);
       res.on('close', () => clearInterval(timer));
     });
@@ -138,7 +144,8 @@ describe('fetch transport against a raw SSE server', () => {
     const errors: unknown[] = [];
     sub.addEventListener('error', (e) => errors.push(e.error));
     await nextEvent(sub, 'notice');
-    await quietPeriod(1200);
+    // Six heartbeats out: 1.2 s, past two watchdog periods (2.5 × 200 ms), with the stream kept alive.
+    await vi.waitFor(() => expect(heartbeats).toBeGreaterThanOrEqual(6), { timeout: 10_000, interval: 20 });
     for (const timer of timers) clearInterval(timer);
     expect(errors).toEqual([]);
     expect(server.requests).toHaveLength(1);
@@ -195,9 +202,10 @@ describe('fetch transport after an abort', () => {
         onEnd: () => reported.push('end'),
       },
     );
-    await open;
+    await within(open, 10_000, 'the stream to open');
     controller.abort();
-    await quietPeriod(300); // 3 × the 100 ms watchdog (2.5 × 40 ms heartbeat)
+    // Absence: the watchdog would fire within 100 ms (2.5 × 40 ms heartbeat); wait three times that.
+    await absenceWindow(300);
     expect(reported).toEqual([]);
   });
 });

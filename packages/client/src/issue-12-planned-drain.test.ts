@@ -2,7 +2,7 @@ import { EventSource } from 'eventsource';
 import { describe, expect, test } from 'vitest';
 import { createMarketClient } from '../test/fixtures/market-client.ts';
 import { frame, openStream, rawServer } from '../test/helpers/raw-server.ts';
-import { collect, nextEvent } from '../test/helpers/wait.ts';
+import { collect, nextEvent } from '../test/helpers/subscription-events.ts';
 
 // Issue #12, item 13: on a planned drain (the server sends a retry: and ends the stream in good
 // order) the eventsource transport reported "connection lost; reconnecting" where the fetch

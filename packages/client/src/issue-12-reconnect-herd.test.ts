@@ -1,8 +1,9 @@
-import { describe, expect, test } from 'vitest';
-import { market } from '../test/fixtures/market-contract.ts';
+import { createHub } from '@tidings/server';
+import { market } from '@tidings/test-kit/contract';
+import { serverResource } from '@tidings/test-kit/server';
+import { describe, expect, test, vi } from 'vitest';
 import { type DirectSubscription, subscribeDirect } from '../test/helpers/direct-subscription.ts';
-import { hubServer } from '../test/helpers/hub-server.ts';
-import { eventually, nextEvent } from '../test/helpers/wait.ts';
+import { nextEvent } from '../test/helpers/subscription-events.ts';
 import { backoffDelay } from './backoff.ts';
 
 // Issue #12, item 12: when an instance died, every client reconnected after exactly the server's
@@ -78,15 +79,23 @@ async function openAll(url: string, transport: 'fetch' | 'eventsource', emit: ()
   return subs;
 }
 
+/** Resolves once every subscription has scheduled exactly one reconnect (polled: scheduling dispatches no event). */
+async function everyReconnectScheduled(subs: readonly DirectSubscription[]): Promise<void> {
+  await vi.waitFor(() => expect(subs.map(({ delays }) => delays.length)).toEqual(subs.map(() => 1)), {
+    timeout: 10_000,
+    interval: 10,
+  });
+}
+
 describe.each(['fetch', 'eventsource'] as const)('a herd of subscriptions (%s transport)', (transport) => {
   test('after the server’s sockets are destroyed, the reconnect delays spread over [0, retry)', async () => {
-    await using server = await hubServer(market, { retryMs: RETRY_MS });
+    await using server = await serverResource(createHub(market, { retryMs: RETRY_MS }));
     const subs = await openAll(server.url, transport, () =>
       server.hub.streams.announcements.emit('notice', { text: 'hello' }),
     );
     try {
       server.destroySockets();
-      await eventually(() => subs.every(({ delays }) => delays.length === 1));
+      await everyReconnectScheduled(subs);
       const delays = subs.map(({ delays }) => delays[0]!);
       for (const delay of delays) {
         expect(delay).toBeGreaterThanOrEqual(0);
@@ -102,13 +111,13 @@ describe.each(['fetch', 'eventsource'] as const)('a herd of subscriptions (%s tr
 });
 
 test('after a planned drain (fetch transport), each client waits the retry: the server chose for it', async () => {
-  await using server = await hubServer(market, { retryMs: RETRY_MS, drainWindowMs: 5000 });
+  await using server = await serverResource(createHub(market, { retryMs: RETRY_MS, drainWindowMs: 5000 }));
   const subs = await openAll(server.url, 'fetch', () =>
     server.hub.streams.announcements.emit('notice', { text: 'hello' }),
   );
   try {
     await server.hub.drain();
-    await eventually(() => subs.every(({ delays }) => delays.length === 1));
+    await everyReconnectScheduled(subs);
     const delays = subs.map(({ delays }) => delays[0]!);
     for (const delay of delays) {
       expect(delay).toBeGreaterThanOrEqual(RETRY_MS);

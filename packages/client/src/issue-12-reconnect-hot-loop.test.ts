@@ -1,9 +1,11 @@
+import { setTimeout as elapse } from 'node:timers/promises';
+import { absenceWindow } from '@tidings/test-kit/wait';
 import { EventSource } from 'eventsource';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { createMarketClient } from '../test/fixtures/market-client.ts';
 import { subscribeDirect } from '../test/helpers/direct-subscription.ts';
 import { frame, openStream, rawServer } from '../test/helpers/raw-server.ts';
-import { eventually, nextEvent, quietPeriod } from '../test/helpers/wait.ts';
+import { nextEvent } from '../test/helpers/subscription-events.ts';
 
 // Issue #12, item 11: a server that answers 200 and ends the stream at once made the client reconnect
 // after exactly its `retry:` (0 here: hundreds of requests a second), forever, and the app saw nothing.
@@ -33,7 +35,8 @@ describe.each(['fetch', 'eventsource'] as const)('a stream that ends at once (%s
     // The ceiling doubles from 40 ms: a dozen more requests in half a second would take a run of
     // near-zero draws from the full jitter (a hot loop made about 150).
     const before = server.requests.length;
-    await quietPeriod(500);
+    // A rate over a window: only time can show that the loop is not hot.
+    await absenceWindow(500);
     expect(server.requests.length - before).toBeLessThan(12);
   });
 
@@ -87,8 +90,9 @@ test('a connection that stayed open for maxDelayMs resets the backoff, though it
   });
   using _ = subscription;
   await server.requestCount(2);
-  await eventually(() => subscription.status === 'open');
-  await quietPeriod(400); // lets the second connection stay open past maxDelayMs
+  await vi.waitFor(() => expect(subscription.status).toBe('open'), { timeout: 10_000, interval: 10 });
+  // Time is the input here: the second connection stays open past maxDelayMs (a slower run only adds to it).
+  await elapse(400);
   release();
   await server.requestCount(4);
   expect(delays.slice(0, 3)).toEqual([0, 0, 20]);

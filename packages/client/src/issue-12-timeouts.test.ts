@@ -1,8 +1,9 @@
+import { within } from '@tidings/test-kit/wait';
 import { EventSource } from 'eventsource';
 import { describe, expect, test } from 'vitest';
 import { createMarketClient, marketDescriptor } from '../test/fixtures/market-client.ts';
 import { frame, openStream, rawServer } from '../test/helpers/raw-server.ts';
-import { nextEvent } from '../test/helpers/wait.ts';
+import { nextEvent } from '../test/helpers/subscription-events.ts';
 import { createClient } from './index.ts';
 
 // Issue #12, item 10: a server that accepted and never sent headers left the client `connecting`
@@ -39,7 +40,8 @@ describe.each(transports)('connect timeout (%s transport)', (_name, options) => 
     expect(error.message).toMatch(
       /^@tidings\/client: stream "announcements": no response from GET http:\/\/127\.0\.0\.1:\d+\/announcements within 200 ms \(raise connectTimeoutMs for a slow server\); retrying\.$/,
     );
-    await firstAborted;
+    expect(firstAborted).toBeDefined();
+    await within(firstAborted!, 10_000, 'the client to abort the first request');
     expect((await nextEvent(sub, 'notice')).id).toBe('2-0');
     expect(sub.status).toBe('open');
   });

@@ -1,8 +1,9 @@
+import { market } from '@tidings/test-kit/contract';
+import { absenceWindow, within } from '@tidings/test-kit/wait';
 import { describe, expect, test } from 'vitest';
 import { createMarketClient, marketDescriptor } from '../test/fixtures/market-client.ts';
-import { market } from '../test/fixtures/market-contract.ts';
 import { frame, openStream, rawServer } from '../test/helpers/raw-server.ts';
-import { collect, nextEvent, quietPeriod } from '../test/helpers/wait.ts';
+import { collect, nextEvent } from '../test/helpers/subscription-events.ts';
 import { createClient, TidingsContractError, TidingsError, TidingsValidationError } from './index.ts';
 
 const fast = { initialDelayMs: 10, maxDelayMs: 50 };
@@ -152,7 +153,8 @@ describe('subscription lifecycle', () => {
     await nextEvent(viaClient, 'error');
     client.close();
     const count = server.requests.length;
-    await quietPeriod(400);
+    // Absence: a reconnect would come within maxDelayMs (40 ms); no event can show that none does.
+    await absenceWindow(400);
     expect(server.requests.length).toBe(count);
     expect([sub.status, viaSignal.status, viaClient.status]).toEqual(['closed', 'closed', 'closed']);
     expect(() => client.announcements.subscribe()).toThrow(TidingsError);
@@ -172,7 +174,8 @@ describe('subscription lifecycle', () => {
     release({});
     const aborted = client.announcements.subscribe({ signal: AbortSignal.abort() });
     expect(aborted.status).toBe('closed');
-    await quietPeriod(100);
+    // Absence: a request would go out as soon as headers() resolved; no event can show that none does.
+    await absenceWindow(100);
     expect(server.requests).toHaveLength(0);
   });
 
@@ -221,6 +224,6 @@ describe('subscription lifecycle', () => {
     });
     const second = nextEvent(sub, 'notice');
     expect((await second).data.text).toBe('x');
-    expect(await thrown).toMatchObject({ message: 'listener bug' });
+    expect(await within(thrown, 10_000, 'the listener error')).toMatchObject({ message: 'listener bug' });
   });
 });

@@ -1,55 +1,15 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { createHub } from '@tidings/server';
+import { bundlePage } from '@tidings/test-kit/bundle';
+import { chromiumResource } from '@tidings/test-kit/chromium';
+import { market } from '@tidings/test-kit/contract';
+import { serverResource } from '@tidings/test-kit/server';
+import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import type { PageState } from './browser/page.ts';
 import { marketDescriptor } from './fixtures/market-client.ts';
-import { market } from './fixtures/market-contract.ts';
-import { hubServer } from './helpers/hub-server.ts';
 
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-async function bundlePage(): Promise<string> {
-  const result = await build({
-    entryPoints: [fileURLToPath(new URL('./browser/page.ts', import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]!.text;
-}
-
-/** Headless Chromium with a fresh profile directory; disposing it closes the browser and deletes the profile. */
-async function browserResource(): Promise<{ context: BrowserContext } & AsyncDisposable> {
-  const profile = await mkdtemp(join(tmpdir(), 'tidings-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  return {
-    context,
-    async [Symbol.asyncDispose]() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
-}
+const PAGE_ENTRY = fileURLToPath(new URL('./browser/page.ts', import.meta.url));
 
 const readState = (page: Page) =>
   page.evaluate(() => (globalThis as unknown as { tidings: PageState }).tidings);
@@ -58,29 +18,24 @@ describe('in headless Chromium', () => {
   test.each(['fetch', 'eventsource'])(
     'the %s transport delivers typed events from a real server and resumes after a dropped connection',
     async (transport) => {
-      const script = await bundlePage();
+      const script = await bundlePage(PAGE_ENTRY);
       const fingerprints: unknown[] = [];
       const html = '<!doctype html><title>tidings</title><script type="module" src="/page.js"></script>';
-      await using server = await hubServer(
-        market,
-        { retryMs: 50, drainWindowMs: 50 },
-        {
-          routes: (app) => {
-            app.addHook('onRequest', async (request) => {
-              const query = request.query as { contract?: unknown };
-              if (request.url.startsWith('/streams/')) {
-                fingerprints.push(request.headers['x-tidings-contract'] ?? query.contract);
-              }
-            });
-            app.get('/', (_req, reply) => reply.type('text/html').send(html));
-            app.get('/page.js', (_req, reply) => reply.type('text/javascript').send(script));
-          },
+      await using server = await serverResource(createHub(market, { retryMs: 50, drainWindowMs: 50 }), {
+        before: (app) => {
+          app.addHook('onRequest', async (request) => {
+            const query = request.query as { contract?: unknown };
+            if (request.url.startsWith('/streams/')) {
+              fingerprints.push(request.headers['x-tidings-contract'] ?? query.contract);
+            }
+          });
+          app.get('/', (_req, reply) => reply.type('text/html').send(html));
+          app.get('/page.js', (_req, reply) => reply.type('text/javascript').send(script));
         },
-      );
-      await using browser = await browserResource();
-      const page = await browser.context.newPage();
-      const origin = server.url.replace(/\/streams$/, '');
-      await page.goto(`${origin}/?transport=${transport}`);
+      });
+      await using browser = await chromiumResource();
+      const page = await browser.newPage();
+      await page.goto(`${server.origin}/?transport=${transport}`);
       await page.waitForFunction(
         () => (globalThis as unknown as { tidings?: PageState }).tidings?.opens === 1,
         null,

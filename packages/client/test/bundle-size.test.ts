@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { type BundleFigures, measureBundle } from '@tidings/test-kit/bundle';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { type BundleFigures, measureBundle } from './helpers/bundle.ts';
 
 /**
  * Bounds on the workspace's sources, checked on every run without a build. The figure of record

@@ -1,12 +1,14 @@
-import { defineContract, defineStream, fingerprint } from '@tidings/contract';
+import { defineContract, defineStream } from '@tidings/contract';
+import { createHub } from '@tidings/server';
+import { market } from '@tidings/test-kit/contract';
+import { serverResource } from '@tidings/test-kit/server';
+import { absenceWindow } from '@tidings/test-kit/wait';
 import { EventSource } from 'eventsource';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { z } from 'zod';
 import { createClient, type TidingsClient, TidingsHttpError, TidingsValidationError } from '../src/index.ts';
-import { createMarketClient, type MarketShape, marketDescriptor } from './fixtures/market-client.ts';
-import { market } from './fixtures/market-contract.ts';
-import { hubServer } from './helpers/hub-server.ts';
-import { collect, eventually, nextEvent, quietPeriod } from './helpers/wait.ts';
+import { createMarketClient, type MarketShape } from './fixtures/market-client.ts';
+import { collect, nextEvent } from './helpers/subscription-events.ts';
 
 const fast = { initialDelayMs: 20, maxDelayMs: 200 };
 const hubOptions = { retryMs: 50, drainWindowMs: 50 };
@@ -19,13 +21,9 @@ const transports = [
   ],
 ] as const satisfies readonly (readonly [string, (url: string) => TidingsClient<MarketShape>])[];
 
-test('the fixture descriptor carries the contract fingerprint', () => {
-  expect(marketDescriptor.fingerprint).toBe(fingerprint(market));
-});
-
 describe.each(transports)('end to end against @tidings/server (%s transport)', (name, makeClient) => {
   test('typed delivery, for streams with and without params', async () => {
-    await using server = await hubServer(market, hubOptions);
+    await using server = await serverResource(createHub(market, hubOptions));
     using client = makeClient(server.url);
     using ticker = client.ticker.subscribe({ symbol: 'ACME' });
     using news = client.announcements.subscribe();
@@ -47,7 +45,7 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
   });
 
   test('the server destroys the socket: the client resumes with nothing lost and nothing twice', async () => {
-    await using server = await hubServer(market, hubOptions);
+    await using server = await serverResource(createHub(market, hubOptions));
     using client = makeClient(server.url);
     using sub = client.ticker.subscribe({ symbol: 'ACME' });
     await nextEvent(sub, 'open');
@@ -70,7 +68,7 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
   });
 
   test('subscribing with lastEventId replays what came after it, with no gap', async () => {
-    await using server = await hubServer(market, hubOptions);
+    await using server = await serverResource(createHub(market, hubOptions));
     const emit = (i: number) =>
       server.hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { price: i, at: '' });
     const ids: string[] = [];
@@ -88,7 +86,7 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
   });
 
   test('a quiet stream takes its position at subscribe, so a drop before its next event is no gap', async () => {
-    await using server = await hubServer(market, hubOptions);
+    await using server = await serverResource(createHub(market, hubOptions));
     const before = await server.hub.streams.announcements.emit('notice', { text: 'before' });
     using client = makeClient(server.url);
     using sub = client.announcements.subscribe();
@@ -103,30 +101,33 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
       expect([sub.lastEventId, (await gap).lastEventId]).toEqual([undefined, undefined]);
       return;
     }
-    await eventually(() => sub.lastEventId === before);
+    // The position frame dispatches no event: poll.
+    await vi.waitFor(() => expect(sub.lastEventId).toBe(before), { timeout: 10_000, interval: 10 });
     const reopened = nextEvent(sub, 'open');
+    const replayed = nextEvent(sub, 'notice');
     server.destroySockets();
     const missed = await server.hub.streams.announcements.emit('notice', { text: 'while away' });
     await reopened;
-    const notice = await nextEvent(sub, 'notice');
+    const notice = await replayed;
     expect([notice.id, notice.data.text]).toEqual([missed, 'while away']);
     expect(gaps).toBe(0);
   });
 
-  test('a 403 surfaces as TidingsHttpError with at most one request in 2 s', async () => {
-    await using server = await hubServer(market, { ...hubOptions, authorize: () => false });
+  test('a 403 surfaces as TidingsHttpError and is not retried', async () => {
+    await using server = await serverResource(createHub(market, { ...hubOptions, authorize: () => false }));
     using client = makeClient(server.url);
     const sub = client.ticker.subscribe({ symbol: 'ACME' });
     const { error } = await nextEvent(sub, 'close');
     expect(error).toBeInstanceOf(TidingsHttpError);
     expect(error).toMatchObject({ status: 403 });
     expect(sub.status).toBe('closed');
-    await quietPeriod(2000);
+    // Absence: a retry would come within maxDelayMs (200 ms); no event can show that none does.
+    await absenceWindow(500);
     expect(server.requests()).toBe(1);
   });
 
   test('no request after close(), and the server sees the connection end', async () => {
-    await using server = await hubServer(market, hubOptions);
+    await using server = await serverResource(createHub(market, hubOptions));
     using client = makeClient(server.url);
     const sub = client.ticker.subscribe({ symbol: 'ACME' });
     const other = client.announcements.subscribe();
@@ -135,9 +136,10 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
     sub.close();
     client.close();
     const count = server.requests();
-    await eventually(() => server.hub.stats().connections === 0);
+    await vi.waitFor(() => expect(server.hub.stats().connections).toBe(0), { timeout: 10_000, interval: 10 });
     await server.hub.streams.announcements.emit('notice', { text: 'late' });
-    await quietPeriod(500);
+    // Absence: a reconnect would come within maxDelayMs (200 ms); no event can show that none does.
+    await absenceWindow(500);
     expect(server.requests()).toBe(count);
     expect(other.status).toBe('closed');
   });
@@ -145,7 +147,7 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
 
 describe('end to end: resume and errors (fetch transport)', () => {
   test('the server restarts on the same port and the client carries on', async () => {
-    const first = await hubServer(market, hubOptions);
+    const first = await serverResource(createHub(market, hubOptions));
     const { port } = first;
     using client = createMarketClient({ baseUrl: first.url, reconnect: fast });
     using sub = client.announcements.subscribe();
@@ -158,7 +160,7 @@ describe('end to end: resume and errors (fetch transport)', () => {
     await reconnecting;
     const reopened = nextEvent(sub, 'open', 15_000);
     const gap = nextEvent(sub, 'gap', 15_000);
-    await using second = await hubServer(market, hubOptions, { port });
+    await using second = await serverResource(createHub(market, hubOptions), { port });
     await reopened;
     // The new server never issued the client's last id, so it cannot vouch for what came after it.
     expect((await gap).lastEventId).toBe(sub.lastEventId);
@@ -169,7 +171,7 @@ describe('end to end: resume and errors (fetch transport)', () => {
   });
 
   test('gap surfaces when the resume point has left the history', async () => {
-    await using server = await hubServer(market, hubOptions);
+    await using server = await serverResource(createHub(market, hubOptions));
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) {
       ids.push(await server.hub.streams.announcements.emit('notice', { text: String(i) }));
@@ -193,7 +195,7 @@ describe('end to end: resume and errors (fetch transport)', () => {
         },
       }),
     });
-    await using server = await hubServer(drifted, hubOptions);
+    await using server = await serverResource(createHub(drifted, hubOptions));
     using client = createClient(market, { baseUrl: server.url, validate: true, reconnect: fast });
     using sub = client.ticker.subscribe({ symbol: 'ACME' });
     await nextEvent(sub, 'open');
@@ -214,13 +216,15 @@ describe('end to end: resume and errors (fetch transport)', () => {
 
   test('headers() runs on every (re)connect, so a refreshed token keeps the stream position', async () => {
     const tokens: string[] = [];
-    await using server = await hubServer(market, {
-      ...hubOptions,
-      authorize: ({ request }) => {
-        tokens.push(String(request.headers.authorization));
-        return true;
-      },
-    });
+    await using server = await serverResource(
+      createHub(market, {
+        ...hubOptions,
+        authorize: ({ request }) => {
+          tokens.push(String(request.headers.authorization));
+          return true;
+        },
+      }),
+    );
     let n = 0;
     using client = createMarketClient({
       baseUrl: server.url,
@@ -229,8 +233,10 @@ describe('end to end: resume and errors (fetch transport)', () => {
     });
     using sub = client.announcements.subscribe();
     await nextEvent(sub, 'open');
+    const delivered = nextEvent(sub, 'notice');
     const first = await server.hub.streams.announcements.emit('notice', { text: 'a' });
-    await eventually(() => sub.lastEventId === first);
+    expect((await delivered).id).toBe(first);
+    expect(sub.lastEventId).toBe(first);
     const reopened = nextEvent(sub, 'open');
     server.destroySockets();
     await reopened;

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { isTidingsError } from '@tidings/contract';
+import { eventSourceClient, type ReceivedEvent } from '@tidings/test-kit/event-source';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventSourceClient, type ReceivedEvent } from './test-support/event-source.ts';
 import { instanceResource, workerResource } from './test-support/instance.ts';
-import { adminClient } from './test-support/resources.ts';
+import { adminClient, whenReady } from './test-support/resources.ts';
 import { type RedisServerHandle, startRedisServer } from './testing/index.ts';
 
 let redis: RedisServerHandle;
@@ -44,7 +43,9 @@ describe('two Fastify instances on one Redis', () => {
     expect(ticker.events.map((event) => event.id)).toEqual(ids);
     expect(quotes(ticker.events)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(ticker.events.at(-1)).toEqual({ type: 'halted', id: ids.at(-1), data: '{"reason":"done"}' });
-    expect(notices.events).toEqual([{ type: 'notice', id: notice, data: '{"text":"market opens"}' }]);
+    expect(notices.events).toEqual([
+      { type: 'notice', id: notice, data: '{"text":"market opens","level":"info"}' },
+    ]);
     expect(a.hub.stats().eventsEmitted).toBe(0);
     expect(b.hub.streams.ticker.subscriberCount({ symbol: 'ACME' })).toBe(0);
     expect(a.hub.streams.ticker.subscriberCount({ symbol: 'ACME' })).toBe(1);
@@ -119,7 +120,7 @@ describe('two Fastify instances on one Redis', () => {
     for (let i = beforeOutage; i < n; i++) expect(rejected.has(i)).toBe(true);
 
     await store.restart();
-    if (bRedis.status !== 'ready') await once(bRedis, 'ready', { signal: AbortSignal.timeout(10_000) });
+    await whenReady(bRedis);
     // A's subscriber may still be reconnecting: what it misses now comes back through its catch-up.
     const afterRestart = resolved.size;
     for (let window = 0; window < 10; window++) await emitWindow();

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { defineContract, defineStream } from '@tidings/contract';
 import { createHub } from '@tidings/server';
-import Fastify from 'fastify';
+import { eventSourceClient } from '@tidings/test-kit/event-source';
+import { serverResource } from '@tidings/test-kit/server';
+import { within } from '@tidings/test-kit/wait';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { redisBroker } from './redis-broker.ts';
-import { eventSourceClient } from './test-support/event-source.ts';
+
 import { adminClient, brokerResource } from './test-support/resources.ts';
 import { startRedisServer } from './testing/index.ts';
 
@@ -23,20 +25,10 @@ const contract = defineContract({
   }),
 });
 
-async function servedHub(url: string, keyPrefix: string, onError: (error: unknown) => void) {
+/** A hub on its own Redis broker (reporting to `onError`), served on 127.0.0.1. */
+function servedHub(url: string, keyPrefix: string, onError: (error: unknown) => void) {
   const broker = redisBroker({ url, keyPrefix, onError });
-  const hub = createHub(contract, { broker });
-  const app = Fastify({ forceCloseConnections: true });
-  await app.register(hub.plugin, { prefix: '/streams' });
-  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    hub,
-    url: `${origin}/streams/feed`,
-    async [Symbol.asyncDispose]() {
-      await app.close();
-      await broker.close();
-    },
-  };
+  return serverResource(createHub(contract, { broker }), { broker });
 }
 
 describe('live delivery over Redis with a hole in it (issue 12)', () => {
@@ -54,7 +46,7 @@ describe('live delivery over Redis with a hole in it (issue 12)', () => {
     );
     await using emitter = brokerResource(redis.url, { keyPrefix });
     const a = createHub(contract, { broker: emitter });
-    const clients = [0, 1, 2].map(() => eventSourceClient(b.url, { types: ['tick', 'gap'] }));
+    const clients = [0, 1, 2].map(() => eventSourceClient(`${b.url}/feed`, { types: ['tick', 'gap'] }));
     await using _clients = {
       [Symbol.asyncDispose]: async () => {
         for (const client of clients) client.source.close();
@@ -115,7 +107,7 @@ describe('live delivery over Redis with a hole in it (issue 12)', () => {
     await using b = await servedHub(redis.url, keyPrefix, (error) => errors.push(error));
     await using emitter = brokerResource(redis.url, { keyPrefix });
     const a = createHub(contract, { broker: emitter });
-    await using client = eventSourceClient(b.url, { types: ['tick', 'gap'] });
+    await using client = eventSourceClient(`${b.url}/feed`, { types: ['tick', 'gap'] });
     await client.opened();
     await admin.client('KILL', 'TYPE', 'pubsub');
     for (let n = 0; n < HISTORY - 2; n++) await a.streams.feed.emit('tick', { n });
@@ -158,7 +150,7 @@ describe('listeners on the Redis connections (issue 12)', () => {
       );
       unsubscribes.push(unsubscribeProbe);
       await broker.publish(probe, 'tick', '"probe"');
-      expect(await seen).toBe('"probe"');
+      expect(await within(seen, 10_000, 'the probe event')).toBe('"probe"');
       for (const unsubscribe of unsubscribes) unsubscribe();
       await new Promise((resolve) => setImmediate(resolve));
     } finally {

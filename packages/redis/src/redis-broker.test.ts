@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { isTidingsError } from '@tidings/contract';
+import type { StoredEvent } from '@tidings/server';
+import { collector } from '@tidings/test-kit/collector';
+import { within } from '@tidings/test-kit/wait';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { topicKeys } from './keys.ts';
 import { redisBroker } from './redis-broker.ts';
-import { collector } from './test-support/collector.ts';
-import { adminClient, brokerResource } from './test-support/resources.ts';
+import { adminClient, brokerResource, whenReady } from './test-support/resources.ts';
 import { type RedisServerHandle, startRedisServer } from './testing/index.ts';
 
 let redis: RedisServerHandle;
@@ -25,8 +26,8 @@ describe('redisBroker', () => {
     await using a = brokerResource(redis.url, { keyPrefix });
     await using b = brokerResource(redis.url, { keyPrefix });
     const ref = topic();
-    const seen = collector();
-    const unsubscribe = await a.subscribe(ref, seen.onEvent);
+    const seen = collector<StoredEvent>();
+    const unsubscribe = await a.subscribe(ref, seen.push);
     const ids = await Promise.all(Array.from({ length: 30 }, (_, i) => b.publish(ref, 'tick', String(i))));
     const received = await seen.until(30);
     expect(received).toEqual(ids.map((id, i) => ({ id, name: 'tick', data: String(i) })));
@@ -40,8 +41,8 @@ describe('redisBroker', () => {
     await using admin = adminClient(redis.url);
     const ref = topic();
     const { channel } = topicKeys(keyPrefix, ref.key);
-    const listeners = [collector(), collector(), collector()];
-    const unsubscribes = await Promise.all(listeners.map((c) => broker.subscribe(ref, c.onEvent)));
+    const listeners = [collector<StoredEvent>(), collector<StoredEvent>(), collector<StoredEvent>()];
+    const unsubscribes = await Promise.all(listeners.map((c) => broker.subscribe(ref, c.push)));
     expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 1]);
     await broker.publish(ref, 'tick', '1');
     for (const c of listeners) expect((await c.until(1)).map((event) => event.data)).toEqual(['1']);
@@ -50,13 +51,11 @@ describe('redisBroker', () => {
     expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 1]);
     unsubscribes[2]!();
     // The UNSUBSCRIBE goes out at once on another connection: ask until Redis has processed it.
-    let numsub: unknown;
-    for (let i = 0; i < 100; i++) {
-      numsub = await admin.pubsub('NUMSUB', channel);
-      if ((numsub as unknown[])[1] === 0) break;
-    }
-    expect(numsub).toEqual([channel, 0]);
-    expect(listeners.map((c) => c.events.length)).toEqual([1, 1, 1]);
+    await vi.waitFor(async () => expect(await admin.pubsub('NUMSUB', channel)).toEqual([channel, 0]), {
+      timeout: 10_000,
+      interval: 5,
+    });
+    expect(listeners.map((c) => c.items.length)).toEqual([1, 1, 1]);
   });
 
   it('vouches for ids from the newest evicted one on, and not before the first id of the topic', async () => {
@@ -112,12 +111,20 @@ describe('redisBroker', () => {
     const idleKeys = topicKeys(keyPrefix, idle.key);
     const listenedKeys = topicKeys(keyPrefix, listened.key);
     // The listened topic published first, so without keep-alive it would expire first.
-    await Promise.all([expiry(idleKeys.events), expiry(idleKeys.meta)]);
+    await within(
+      Promise.all([expiry(idleKeys.events), expiry(idleKeys.meta)]),
+      15_000,
+      'the idle keys to expire',
+    );
     expect(await admin.exists(listenedKeys.events, listenedKeys.meta)).toBe(2);
     expect(await broker.replay(idle, '1-0')).toEqual({ events: [], gap: true });
 
     unsubscribe();
-    await Promise.all([expiry(listenedKeys.events), expiry(listenedKeys.meta)]);
+    await within(
+      Promise.all([expiry(listenedKeys.events), expiry(listenedKeys.meta)]),
+      15_000,
+      'the keys of the topic no one listens to any more to expire',
+    );
     expect(await admin.exists(listenedKeys.events, listenedKeys.meta)).toBe(0);
   });
 
@@ -125,11 +132,11 @@ describe('redisBroker', () => {
     const errors: unknown[] = [];
     await using broker = brokerResource(redis.url, { onError: (error) => errors.push(error) });
     const ref = topic();
-    const seen = collector();
+    const seen = collector<StoredEvent>();
     const unsubscribeThrowing = await broker.subscribe(ref, () => {
       throw new Error('listener broke');
     });
-    const unsubscribe = await broker.subscribe(ref, seen.onEvent);
+    const unsubscribe = await broker.subscribe(ref, seen.push);
     await broker.publish(ref, 'tick', '1');
     await seen.until(1);
     expect(errors).toHaveLength(1);
@@ -151,7 +158,7 @@ describe('redisBroker', () => {
 
   it('uses a client passed in and leaves it open on close', async () => {
     await using client = adminClient(redis.url);
-    await once(client, 'ready');
+    await whenReady(client);
     const broker = redisBroker({ client, keyPrefix: `test-${randomUUID()}:` });
     const ref = topic();
     const id = await broker.publish(ref, 'tick', '1');

@@ -1,28 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { isTidingsError } from '@tidings/contract';
 import { compareEventIds } from '@tidings/contract/wire';
-import type { Redis } from 'ioredis';
+import type { StoredEvent } from '@tidings/server';
+import { collector } from '@tidings/test-kit/collector';
+import { within } from '@tidings/test-kit/wait';
 import { describe, expect, it } from 'vitest';
-import { within } from '../../server/src/test-support/within.ts';
 import { topicKeys } from './keys.ts';
 import { redisBroker } from './redis-broker.ts';
-import { collector } from './test-support/collector.ts';
-import { adminClient, brokerResource } from './test-support/resources.ts';
+import { adminClient, brokerResource, whenReady } from './test-support/resources.ts';
 import { startRedisServer } from './testing/index.ts';
 
 const topic = () => ({ key: `topic-${randomUUID()}`, history: 1_000 });
-
-/** Resolves at the client's next `ready`, or fails after `timeoutMs`. */
-function readyAgain(client: Redis, timeoutMs = 10_000): Promise<void> {
-  if (client.status === 'ready') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs);
-    client.once('ready', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
 
 function expectBrokerError(error: unknown, message: RegExp): void {
   expect(isTidingsError(error) && error.code).toBe('BROKER_ERROR');
@@ -34,7 +22,7 @@ describe('redisBroker during a Redis outage', () => {
     await using redis = await startRedisServer();
     // The broker runs on a client of ours (set up to fail fast), so the test can await its reconnection.
     await using client = adminClient(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
-    await readyAgain(client);
+    await whenReady(client);
     // Timeouts of a minute: had the calls waited for them instead of failing fast, the bounded wait below would fail.
     const broker = redisBroker({
       client,
@@ -65,7 +53,7 @@ describe('redisBroker during a Redis outage', () => {
     expectBrokerError(replay, new RegExp(`could not replay topic "${ref.key}" after "${before}"`));
 
     await redis.restart();
-    await readyAgain(client);
+    await whenReady(client);
     const id = await broker.publish(ref, 'tick', '3');
     expect(compareEventIds(id, before)).toBe(1);
     // Redis came back empty (no persistence): the old id can no longer be vouched for.
@@ -80,11 +68,11 @@ describe('redisBroker during a Redis outage', () => {
     const keyPrefix = `test-${randomUUID()}:`;
     await using listening = brokerResource(redis.url, { keyPrefix });
     await using client = adminClient(redis.url, { enableOfflineQueue: false, maxRetriesPerRequest: 0 });
-    await readyAgain(client);
+    await whenReady(client);
     const emitting = redisBroker({ client, keyPrefix });
     const ref = topic();
-    const seen = collector();
-    const unsubscribe = await listening.subscribe(ref, seen.onEvent);
+    const seen = collector<StoredEvent>();
+    const unsubscribe = await listening.subscribe(ref, seen.push);
 
     const resolved = new Map<string, string>();
     const rejected = new Set<string>();
@@ -107,19 +95,17 @@ describe('redisBroker during a Redis outage', () => {
     await killed;
     expect(rejected.size).toBeGreaterThan(0);
     await redis.restart();
-    await readyAgain(client);
+    await whenReady(client);
     const end = await emitting.publish(ref, 'end', '"end"');
-    await seen.until(resolved.size + 1);
-    for (let i = 0; i < 2_000 && seen.events.at(-1)?.id !== end; i++)
-      await seen.until(seen.events.length + 1);
-    expect(seen.events.at(-1)?.id).toBe(end);
+    await seen.when((items) => items.at(-1)?.id === end, 'the end marker', 15_000);
+    expect(seen.items.at(-1)?.id).toBe(end);
 
-    const ids = seen.events.map((event) => event.id);
+    const ids = seen.items.map((event) => event.id);
     for (let i = 1; i < ids.length; i++) expect(compareEventIds(ids[i - 1]!, ids[i]!)).toBe(-1);
-    const delivered = new Map(seen.events.map((event) => [event.id, event.data]));
+    const delivered = new Map(seen.items.map((event) => [event.id, event.data]));
     for (const [id, data] of resolved) expect(delivered.get(id)).toBe(data);
     // Anything else delivered is a publish whose reply was lost with the connection: it was reported.
-    for (const event of seen.events.slice(0, -1)) {
+    for (const event of seen.items.slice(0, -1)) {
       if (!resolved.has(event.id)) expect(rejected.has(event.data)).toBe(true);
     }
     unsubscribe();
@@ -133,8 +119,8 @@ describe('redisBroker during a Redis outage', () => {
     await using listening = brokerResource(redis.url, { keyPrefix });
     await using emitting = brokerResource(redis.url, { keyPrefix });
     const ref = topic();
-    const seen = collector();
-    const unsubscribe = await listening.subscribe(ref, seen.onEvent);
+    const seen = collector<StoredEvent>();
+    const unsubscribe = await listening.subscribe(ref, seen.push);
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push(await emitting.publish(ref, 'tick', String(i)));
     await seen.until(10);
@@ -155,16 +141,16 @@ describe('redisBroker during a Redis outage', () => {
     const keyPrefix = `test-${randomUUID()}:`;
     await using listening = brokerResource(redis.url, { keyPrefix });
     await using client = adminClient(redis.url);
-    await readyAgain(client);
+    await whenReady(client);
     const emitting = redisBroker({ client, keyPrefix });
     const ref = topic();
-    const seen = collector();
-    const unsubscribe = await listening.subscribe(ref, seen.onEvent);
+    const seen = collector<StoredEvent>();
+    const unsubscribe = await listening.subscribe(ref, seen.push);
     const ids = [await emitting.publish(ref, 'tick', 'before')];
     await seen.until(1);
 
     await redis.restart();
-    await readyAgain(client);
+    await whenReady(client);
     for (let i = 0; i < 50; i++) ids.push(await emitting.publish(ref, 'tick', String(i)));
     const received = await seen.until(51);
     expect(received.map((event) => event.id)).toEqual(ids);
@@ -183,9 +169,9 @@ describe('redisBroker during a Redis outage', () => {
     await using emitting = brokerResource(redis.url, { keyPrefix });
     const broken = topic();
     const healthy = topic();
-    const seen = collector();
+    const seen = collector<StoredEvent>();
     const unsubscribeBroken = await listening.subscribe(broken, () => {});
-    const unsubscribe = await listening.subscribe(healthy, seen.onEvent);
+    const unsubscribe = await listening.subscribe(healthy, seen.push);
     await emitting.publish(broken, 'tick', '0');
     await emitting.publish(healthy, 'tick', '0');
     await seen.until(1);

@@ -1,11 +1,11 @@
+import { market } from '@tidings/test-kit/contract';
+import { getRequest, rawSocket } from '@tidings/test-kit/raw-socket';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse, type SseStream } from '@tidings/test-kit/sse';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createHub } from './create-hub.ts';
 import { memoryBroker } from './memory-broker.ts';
-import { market } from './test-support/contract.ts';
-import { getRequest, rawSocket } from './test-support/raw-socket.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse, type SseStream } from './test-support/sse.ts';
 
 async function injectApp() {
   const hub = createHub(market);

@@ -1,9 +1,9 @@
 import type { EventUnion } from '@tidings/contract';
+import { market } from '@tidings/test-kit/contract';
 import Fastify from 'fastify';
 import { describe, expectTypeOf, it } from 'vitest';
 import { createHub } from './create-hub.ts';
 import type { HubStats } from './hub-types.ts';
-import { market } from './test-support/contract.ts';
 
 const hub = createHub(market);
 

@@ -1,9 +1,9 @@
+import { market } from '@tidings/test-kit/contract';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse } from '@tidings/test-kit/sse';
 import { describe, expect, it } from 'vitest';
 import { createHub } from './create-hub.ts';
 import { memoryBroker } from './memory-broker.ts';
-import { market } from './test-support/contract.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse } from './test-support/sse.ts';
 
 describe('createHub without Fastify', () => {
   it('emits through the broker and resolves to the stored event id', async () => {

@@ -1,48 +1,23 @@
-import { EventSource } from 'eventsource';
+import { market } from '@tidings/test-kit/contract';
+import { eventSourceClient } from '@tidings/test-kit/event-source';
+import { dechunk, getRequest, rawSocket } from '@tidings/test-kit/raw-socket';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse } from '@tidings/test-kit/sse';
 import { describe, expect, it, vi } from 'vitest';
 import { createHub } from './create-hub.ts';
-import { market } from './test-support/contract.ts';
 import { countingBroker } from './test-support/counting-broker.ts';
-import { dechunk, getRequest, rawSocket } from './test-support/raw-socket.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse } from './test-support/sse.ts';
-
-function eventSourceResource(url: string) {
-  const source = new EventSource(url);
-  const opened = new Promise<void>((resolve, reject) => {
-    source.addEventListener('open', () => resolve(), { once: true });
-    source.addEventListener('error', () => reject(new Error(`EventSource could not open ${url}`)), {
-      once: true,
-    });
-  });
-  return Object.assign(source, { opened, [Symbol.dispose]: () => source.close() });
-}
-
-function nextEvent(source: EventSource, type: string, timeoutMs = 10_000): Promise<MessageEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${type}" event within ${timeoutMs} ms`)), timeoutMs);
-    source.addEventListener(
-      type,
-      (event) => {
-        clearTimeout(timer);
-        resolve(event as MessageEvent);
-      },
-      { once: true },
-    );
-  });
-}
 
 describe('fan-out', () => {
   it('delivers typed events to a WHATWG EventSource, with the id emit resolved to', async () => {
     await using hub = createHub(market);
     await using server = await serverResource(hub);
-    using source = eventSourceResource(`${server.url}/ticker/ACME`);
-    await source.opened;
-    const quote = nextEvent(source, 'quote');
+    using source = eventSourceClient(`${server.url}/ticker/ACME`, { types: ['quote'] });
+    await source.opened();
     const id = await hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { price: 1.25, at: 'now' });
-    const event = await quote;
-    expect(event.lastEventId).toBe(id);
-    expect(JSON.parse(event.data)).toEqual({ price: 1.25, at: 'now' });
+    await source.until((events) => events.length >= 1, 'the quote');
+    const [event] = source.events;
+    expect(event?.id).toBe(id);
+    expect(JSON.parse(event!.data)).toEqual({ price: 1.25, at: 'now' });
   });
 
   it('writes the exact wire format and coalesces one turn of emits into one write per socket', async () => {

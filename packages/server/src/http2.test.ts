@@ -1,10 +1,10 @@
 import { connect } from 'node:http2';
-import { createParser } from 'eventsource-parser';
+import { market } from '@tidings/test-kit/contract';
+import { sseReader } from '@tidings/test-kit/sse';
+import { within } from '@tidings/test-kit/wait';
 import Fastify from 'fastify';
 import { expect, it } from 'vitest';
 import { createHub } from './create-hub.ts';
-import { market } from './test-support/contract.ts';
-import { within } from './test-support/within.ts';
 
 it('serves streams over HTTP/2 cleartext (h2c) and ends them on app.close() without waiting for the session timeout', async () => {
   const hub = createHub(market);
@@ -27,27 +27,17 @@ it('serves streams over HTTP/2 cleartext (h2c) and ends them on app.close() with
   expect(headers['x-tidings-heartbeat']).toBe('15000');
   expect(headers['connection']).toBeUndefined();
 
-  const events: { id: string | undefined; event: string | undefined; data: string }[] = [];
-  let onEvent = () => {};
-  const parser = createParser({
-    onEvent: (message) => {
-      events.push({ id: message.id, event: message.event, data: message.data });
-      onEvent();
-    },
-  });
+  const reader = sseReader();
   request.setEncoding('utf8');
-  request.on('data', (chunk: string) => parser.feed(chunk));
+  request.on('data', (chunk: string) => reader.feed(chunk));
   const ended = new Promise<void>((resolve) => request.once('close', () => resolve()));
 
-  const arrived = new Promise<void>((resolve) => {
-    onEvent = () => events.length === 2 && resolve();
-  });
   const ids = [
     await hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { price: 1 }),
     await hub.streams.ticker.emit({ symbol: 'ACME' }, 'halted', { reason: 'auction' }),
   ];
-  await within(arrived, 10_000, 'two events over HTTP/2');
-  expect(events).toEqual([
+  await reader.until(2);
+  expect(reader.events).toEqual([
     { id: ids[0], event: 'quote', data: '{"price":1}' },
     { id: ids[1], event: 'halted', data: '{"reason":"auction"}' },
   ]);

@@ -1,9 +1,9 @@
+import { market } from '@tidings/test-kit/contract';
+import { getRequest, rawSocket } from '@tidings/test-kit/raw-socket';
+import { serverResource } from '@tidings/test-kit/server';
 import { expect, it, vi } from 'vitest';
 import { createHub } from './create-hub.ts';
 import { memoryBroker } from './memory-broker.ts';
-import { market } from './test-support/contract.ts';
-import { getRequest, rawSocket } from './test-support/raw-socket.ts';
-import { serverResource } from './test-support/server.ts';
 
 // One client opening 300,000 distinct params in 36 s grew the heap by 158 MB: a topic that never
 // had an event was kept for historyTtlMs (10 minutes) after its last subscriber left.

@@ -1,10 +1,10 @@
+import { market } from '@tidings/test-kit/contract';
+import { getRequest, rawSocket } from '@tidings/test-kit/raw-socket';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse } from '@tidings/test-kit/sse';
+import { within } from '@tidings/test-kit/wait';
 import { expect, it, vi } from 'vitest';
 import { createHub } from './create-hub.ts';
-import { market } from './test-support/contract.ts';
-import { getRequest, rawSocket } from './test-support/raw-socket.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse } from './test-support/sse.ts';
-import { within } from './test-support/within.ts';
 
 // 2,000 stream requests pipelined in one write on one keep-alive socket once left 1,999
 // connections counted (and heartbeated) for good: Node never closes a response queued behind

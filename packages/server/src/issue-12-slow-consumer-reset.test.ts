@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { defineContract, defineStream } from '@tidings/contract';
+import { getRequest, rawSocket } from '@tidings/test-kit/raw-socket';
+import { serverResource } from '@tidings/test-kit/server';
 import { expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createHub } from './create-hub.ts';
-import { getRequest, rawSocket } from './test-support/raw-socket.ts';
-import { serverResource } from './test-support/server.ts';
 
 // Cutting 200 HTTP/1.1 clients that had stopped reading left their sockets in FIN-WAIT-1 for
 // more than 100 s, holding 781 MB of kernel memory: a FIN waits behind the unread bytes. A reset

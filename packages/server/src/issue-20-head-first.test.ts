@@ -1,8 +1,8 @@
+import { market } from '@tidings/test-kit/contract';
+import { dechunk, getRequest, rawSocket } from '@tidings/test-kit/raw-socket';
+import { serverResource } from '@tidings/test-kit/server';
 import { describe, expect, it } from 'vitest';
 import { createHub } from './create-hub.ts';
-import { market } from './test-support/contract.ts';
-import { dechunk, getRequest, rawSocket } from './test-support/raw-socket.ts';
-import { serverResource } from './test-support/server.ts';
 
 // Node 24 holds a response's head and first body chunk back until the next tick; the HTTP/1.1
 // fast path once wrote straight to the socket before that, so the body came before the status line.

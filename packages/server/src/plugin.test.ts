@@ -1,13 +1,14 @@
 import cors from '@fastify/cors';
 import { fingerprint } from '@tidings/contract';
+import { market } from '@tidings/test-kit/contract';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse } from '@tidings/test-kit/sse';
+import { within } from '@tidings/test-kit/wait';
 import Fastify from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
 import type { Broker } from './broker.ts';
 import { createHub } from './create-hub.ts';
 import { memoryBroker } from './memory-broker.ts';
-import { market } from './test-support/contract.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse } from './test-support/sse.ts';
 
 async function injectApp(options: Parameters<typeof createHub<typeof market>>[1] = {}) {
   const hub = createHub(market, options);
@@ -70,7 +71,7 @@ describe('hub.plugin: finite answers', () => {
     await using second = await openSse(`${server.url}/announcements`);
     expect(second.status).toBe(503);
     expect(second.headers['retry-after']).toBe('3');
-    await second.ended;
+    await within(second.ended, 10_000, 'the 503 response to end');
     expect(JSON.parse(second.body())).toMatchObject({ error: 'unavailable' });
     first.close();
     await vi.waitFor(() => expect(hub.stats().connections).toBe(0), { timeout: 10_000, interval: 5 });
@@ -93,7 +94,7 @@ describe('hub.plugin: finite answers', () => {
     await using server = await serverResource(hub);
     await using refused = await openSse(`${server.url}/ticker/ACME`);
     expect(refused.status).toBe(503);
-    await refused.ended;
+    await within(refused.ended, 10_000, 'the 503 response to end');
     expect(JSON.parse(refused.body())).toMatchObject({ code: 'BROKER_ERROR' });
     expect(hub.stats().connections).toBe(0);
     failing = false;

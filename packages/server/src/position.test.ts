@@ -1,10 +1,10 @@
+import { market } from '@tidings/test-kit/contract';
+import { getRequest, rawSocket } from '@tidings/test-kit/raw-socket';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse } from '@tidings/test-kit/sse';
 import { describe, expect, it } from 'vitest';
 import { createHub } from './create-hub.ts';
-import { market } from './test-support/contract.ts';
 import { heldBroker } from './test-support/held-broker.ts';
-import { getRequest, rawSocket } from './test-support/raw-socket.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse } from './test-support/sse.ts';
 
 describe('position frame at a fresh subscribe', () => {
   it("tells a fresh subscriber the topic's newest id, in a block with no data line, after retry:", async () => {

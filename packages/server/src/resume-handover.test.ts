@@ -1,10 +1,10 @@
 import { defineContract, defineStream } from '@tidings/contract';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse } from '@tidings/test-kit/sse';
 import { expect, it } from 'vitest';
 import { z } from 'zod';
 import { createHub } from './create-hub.ts';
 import { heldBroker } from './test-support/held-broker.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse } from './test-support/sse.ts';
 
 // Regression tests for two hand-over bugs found in review: a replayed event sent again when its
 // live copy arrived after the resumer went live, and live events dropped after a future-id gap.

@@ -1,11 +1,12 @@
 import { defineContract, defineStream } from '@tidings/contract';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse } from '@tidings/test-kit/sse';
+import { within } from '@tidings/test-kit/wait';
 import { expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Broker } from './broker.ts';
 import { createHub } from './create-hub.ts';
 import { memoryBroker } from './memory-broker.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse } from './test-support/sse.ts';
 
 const contract = defineContract({
   feed: defineStream({ path: '/feed', events: { item: z.object({ n: z.number() }) }, history: 2_000 }),
@@ -77,7 +78,7 @@ it.each([
       readiness.push(new Promise<void>((resolve) => (ready = resolve)));
       return client(i + 1, ready);
     });
-    await Promise.all(readiness);
+    await within(Promise.all(readiness), 30_000, 'every client to connect');
 
     for (let i = 0; i < EVENTS; i += 5) {
       const burst = await Promise.all(

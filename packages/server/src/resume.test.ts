@@ -1,10 +1,10 @@
-import { EventSource } from 'eventsource';
+import { market } from '@tidings/test-kit/contract';
+import { eventSourceClient } from '@tidings/test-kit/event-source';
+import { getRequest, rawSocket } from '@tidings/test-kit/raw-socket';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse } from '@tidings/test-kit/sse';
 import { describe, expect, it } from 'vitest';
 import { createHub } from './create-hub.ts';
-import { market } from './test-support/contract.ts';
-import { getRequest, rawSocket } from './test-support/raw-socket.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse } from './test-support/sse.ts';
 
 async function emitRoom(hub: ReturnType<typeof createHub<typeof market>>, count: number, from = 0) {
   const ids: string[] = [];
@@ -98,33 +98,14 @@ describe('resume with Last-Event-ID', () => {
   it('lets an EventSource that lost its connection resume where it left off', async () => {
     await using hub = createHub(market, { retryMs: 10 });
     await using server = await serverResource(hub);
-    const sockets = new Set<import('node:net').Socket>();
-    server.app.server.on('connection', (socket) => sockets.add(socket));
-    const source = new EventSource(`${server.url}/rooms/r`);
-    using _ = { [Symbol.dispose]: () => source.close() };
-    const seen: string[] = [];
-    let wake: () => void = () => {};
-    source.addEventListener('say', (event) => {
-      seen.push(JSON.parse((event as MessageEvent).data).text);
-      wake();
-    });
-    const until = (count: number) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`saw ${seen.length}, wanted ${count}`)), 10_000);
-        wake = () => {
-          if (seen.length >= count) {
-            clearTimeout(timer);
-            resolve();
-          }
-        };
-        wake();
-      });
-    await new Promise((resolve) => source.addEventListener('open', resolve, { once: true }));
+    using source = eventSourceClient(`${server.url}/rooms/r`, { types: ['say'] });
+    await source.opened();
     await emitRoom(hub, 2);
-    await until(2);
-    for (const socket of sockets) socket.destroy();
+    await source.until((events) => events.length >= 2, 'the first two');
+    server.destroySockets();
     await emitRoom(hub, 2, 2); // emitted while the client is away
-    await until(4);
+    await source.until((events) => events.length >= 4, 'all four');
+    const seen = source.events.map((event) => JSON.parse(event.data).text);
     expect(seen).toEqual(['0', '1', '2', '3']);
     expect(hub.stats().replaysServed).toBe(1);
   });

@@ -1,10 +1,10 @@
+import { market } from '@tidings/test-kit/contract';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse, type SseStream } from '@tidings/test-kit/sse';
+import { within } from '@tidings/test-kit/wait';
 import { describe, expect, it } from 'vitest';
 import { createHub } from './create-hub.ts';
 import { memoryBroker } from './memory-broker.ts';
-import { market } from './test-support/contract.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse, type SseStream } from './test-support/sse.ts';
-import { within } from './test-support/within.ts';
 
 async function openMany(url: string, count: number): Promise<SseStream[]> {
   const streams = await Promise.all(
@@ -20,7 +20,8 @@ describe('shutdown', () => {
   it('app.close() ends every open stream at once (not after the drain window), with a spread retry, and closes the hub and its broker', async () => {
     // A ten-minute window: had close() waited it out, the bounded waits below would fail.
     const hub = createHub(market, { retryMs: 1_000, drainWindowMs: 600_000 });
-    const server = await serverResource(hub);
+    // Fastify's own default: app.close() itself must end the streams, not the kit's forced close.
+    const server = await serverResource(hub, { fastify: { forceCloseConnections: 'idle' } });
     const streams = await openMany(server.url, 40);
     await within(server.app.close(), 10_000, 'app.close()');
     await within(Promise.all(streams.map((stream) => stream.ended)), 10_000, 'every stream to end');
@@ -61,7 +62,7 @@ describe('shutdown', () => {
   it('app.close() leaves a broker passed in open', async () => {
     const broker = memoryBroker();
     const hub = createHub(market, { broker });
-    const server = await serverResource(hub);
+    const server = await serverResource(hub, { fastify: { forceCloseConnections: 'idle' } });
     await server.app.close();
     await expect(broker.publish({ key: 'k', history: 1 }, 'e', '1')).resolves.toMatch(/^\d+-\d+$/);
     await broker.close();

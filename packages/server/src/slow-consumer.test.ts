@@ -1,12 +1,12 @@
 import { defineContract, defineStream } from '@tidings/contract';
+import { getRequest, rawSocket } from '@tidings/test-kit/raw-socket';
+import { serverResource } from '@tidings/test-kit/server';
+import { openSse } from '@tidings/test-kit/sse';
+import { within } from '@tidings/test-kit/wait';
 import { expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createHub } from './create-hub.ts';
 import { settledHeap } from './test-support/gc.ts';
-import { getRequest, rawSocket } from './test-support/raw-socket.ts';
-import { serverResource } from './test-support/server.ts';
-import { openSse } from './test-support/sse.ts';
-import { within } from './test-support/within.ts';
 
 const contract = defineContract({
   feed: defineStream({ path: '/feed', events: { blob: z.object({ n: z.number(), text: z.string() }) } }),

@@ -1,12 +1,19 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnResource } from '@tidings/test-kit/process';
 import { expect, test } from 'vitest';
-import { spawnTsx } from './test-support/child-process.ts';
 
 const cwd = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Runs a TypeScript file of the example with tsx, as `pnpm demo` does. */
+const tsx = (script: string, args: readonly string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnResource(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+  });
+
 test('`pnpm demo` serves the page and `pnpm demo:client` prints typed events, then exits 0', async () => {
-  await using demo = spawnTsx('src/main.ts', [], { cwd, env: { PORT: '0' } });
+  await using demo = tsx('src/main.ts', [], { PORT: '0' });
   const [, url] = await demo.waitForOutput(/Market demo on (http:\/\/127\.0\.0\.1:\d+)/, 30_000);
 
   const health = await fetch(`${url}/health`);
@@ -18,13 +25,14 @@ test('`pnpm demo` serves the page and `pnpm demo:client` prints typed events, th
   const script = await fetch(`${url}/app.js`);
   expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
 
-  await using client = spawnTsx(
-    'src/terminal-client.ts',
-    ['--url', url!, '--symbols', 'ACME,NOVA', '--limit', '6'],
-    {
-      cwd,
-    },
-  );
+  await using client = tsx('src/terminal-client.ts', [
+    '--url',
+    url!,
+    '--symbols',
+    'ACME,NOVA',
+    '--limit',
+    '6',
+  ]);
   expect(await client.exit(30_000)).toBe(0);
   const lines = client.stdout().trim().split('\n');
   expect(lines).toHaveLength(6);

@@ -1,6 +1,7 @@
 import { type Market, market } from '@acme/market-contract';
 import { topicKey } from '@tidings/contract';
 import { createHub, type Hub, type StoredEvent } from '@tidings/server';
+import { collector } from '@tidings/test-kit/collector';
 import { expect, test } from 'vitest';
 import { createMarketFeed } from './market-feed.ts';
 
@@ -8,28 +9,16 @@ const ACME = { key: topicKey('ticker', { symbol: 'ACME' }), history: market.stre
 
 /** Resolves with the next `count` quotes the broker delivers for ACME. */
 async function nextQuotes(hub: Hub<Market>, count: number) {
-  const quotes: { id: string; price: number }[] = [];
-  let unsubscribe = () => {};
-  let timer: NodeJS.Timeout | undefined;
-  const done = new Promise<void>((resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`got ${quotes.length} of ${count} quotes`)), 10_000);
-    void hub.broker
-      .subscribe(ACME, (event: StoredEvent) => {
-        if (event.name !== 'quote' || quotes.length >= count) return;
-        quotes.push({ id: event.id, price: (JSON.parse(event.data) as { price: number }).price });
-        if (quotes.length === count) resolve();
-      })
-      .then((off) => {
-        unsubscribe = off;
-      });
+  const quotes = collector<{ id: string; price: number }>();
+  const unsubscribe = await hub.broker.subscribe(ACME, (event: StoredEvent) => {
+    if (event.name !== 'quote') return;
+    quotes.push({ id: event.id, price: (JSON.parse(event.data) as { price: number }).price });
   });
   try {
-    await done;
+    return (await quotes.until(count)).slice(0, count);
   } finally {
-    clearTimeout(timer);
     unsubscribe();
   }
-  return quotes;
 }
 
 test('the feed emits valid events through the hub, and a new feed continues from the last quote', async () => {

@@ -4,10 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { bundleMarketWeb } from '@acme/market-web';
 import { compareEventIds } from '@tidings/contract';
 import { memoryBroker } from '@tidings/server';
+import { chromiumResource } from '@tidings/test-kit/chromium';
 import type { Page } from 'playwright-core';
 import { beforeAll, expect, test } from 'vitest';
 import { type MarketServer, type MarketServerOptions, startMarketServer } from './market-server.ts';
-import { launchChromium } from './test-support/chromium.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
@@ -83,11 +83,11 @@ test('the page shows live quotes for two symbols, resumes after a server restart
   const broker = memoryBroker();
   await using _broker = { [Symbol.asyncDispose]: () => broker.close() };
   await using server = restartable(await startMarketServer({ broker, assets, hub: HUB, feed: FEED }));
-  await using chromium = await launchChromium();
-  const page = await chromium.browser.newPage({
+  await using chromium = await chromiumResource({
     viewport: { width: 1280, height: 800 },
     colorScheme: 'dark',
   });
+  const page = await chromium.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
 

@@ -4,29 +4,23 @@ import { createClient, type Subscription } from '@tidings/client';
 import type { EventsOf } from '@tidings/contract';
 import { redisBroker } from '@tidings/redis';
 import { startRedisServer } from '@tidings/redis/testing';
+import { collector } from '@tidings/test-kit/collector';
 import { Redis } from 'ioredis';
 import { expect, test } from 'vitest';
 import { type MarketServer, startMarketServer } from './market-server.ts';
 
 type Sub = Subscription<EventsOf<Market, 'ticker'>>;
 
-/** Resolves once `sub` has delivered `count` more quotes; rejects after `timeoutMs`. */
-function quotes(sub: Sub, count: number, timeoutMs = 15_000): Promise<string[]> {
-  const ids: string[] = [];
+/** Resolves with the ids of the next `count` quotes `sub` delivers; rejects after `timeoutMs`. */
+async function quotes(sub: Sub, count: number, timeoutMs = 15_000): Promise<string[]> {
+  const ids = collector<string>();
   const controller = new AbortController();
-  return new Promise<string[]>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`got ${ids.length} of ${count} quotes`)), timeoutMs);
-    sub.addEventListener(
-      'quote',
-      (e) => {
-        ids.push(e.id);
-        if (ids.length < count) return;
-        clearTimeout(timer);
-        resolve(ids);
-      },
-      { signal: controller.signal },
-    );
-  }).finally(() => controller.abort());
+  sub.addEventListener('quote', (e) => ids.push(e.id), { signal: controller.signal });
+  try {
+    return (await ids.until(count, timeoutMs)).slice(0, count);
+  } finally {
+    controller.abort();
+  }
 }
 
 /** One demo instance on Redis, as `REDIS_URL=… pnpm demo` starts it; disposing closes its broker and lock too. */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { changes } from '@tidings/test-kit/wait';
 
 /** One request a raw server saw. */
 export interface SeenRequest {
@@ -21,11 +22,11 @@ type Handler = (req: IncomingMessage, res: ServerResponse, index: number) => voi
 /** Starts a raw server whose handler gets the request's 0-based index. */
 export async function rawServer(handler: Handler): Promise<RawServer> {
   const requests: SeenRequest[] = [];
-  const waiters = new Set<() => void>();
+  const changed = changes();
   const server = createServer((req, res) => {
     const index = requests.length;
     requests.push({ url: req.url ?? '', headers: req.headers, at: Date.now() });
-    for (const waiter of [...waiters]) waiter();
+    changed.notify();
     handler(req, res, index);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -33,24 +34,13 @@ export async function rawServer(handler: Handler): Promise<RawServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    requestCount(count, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          if (requests.length < count) return;
-          cleanup();
-          resolve(requests[count - 1]!);
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`expected ${count} requests within ${timeoutMs} ms, saw ${requests.length}`));
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        check();
-      });
+    async requestCount(count, timeoutMs = 10_000) {
+      await changed.until(
+        () => requests.length >= count,
+        () => `${count} requests (saw ${requests.length})`,
+        timeoutMs,
+      );
+      return requests[count - 1]!;
     },
     async [Symbol.asyncDispose]() {
       server.closeAllConnections();

@@ -1,26 +1,28 @@
 import { createHub, type Hub, type HubOptions } from '@tidings/server';
-import Fastify from 'fastify';
+import { market } from '@tidings/test-kit/contract';
+import { type ServerResource, serverResource } from '@tidings/test-kit/server';
 import type { Redis } from 'ioredis';
 import type { RedisBrokerBaseOptions } from '../redis-broker.ts';
 import { redisBroker } from '../redis-broker.ts';
-import { market } from './contract.ts';
 
-/** One server process of a multi-instance deployment: a hub on a Redis broker, served by Fastify. */
-export interface Instance extends AsyncDisposable {
-  readonly hub: Hub<typeof market>;
-  /** Base URL of the streams. */
-  readonly url: string;
-}
+/** One server process of a multi-instance deployment: the kit's server resource, on a Redis broker. */
+export type Instance = ServerResource<Hub<typeof market>>;
 
+/** How `instanceResource` sets up the broker and the hub. */
 export interface InstanceOptions {
+  /** @default {} */
   readonly broker?: RedisBrokerBaseOptions;
-  /** Run the broker on this client instead of its own connection (so a test can await its reconnects). */
+  /**
+   * Run the broker on this client instead of its own connection (so a test can await its reconnects).
+   * @default a connection of its own
+   */
   readonly client?: Redis;
+  /** @default {} */
   readonly hub?: Omit<HubOptions<typeof market>, 'broker'>;
 }
 
-/** A hub on `redisBroker({ url, keyPrefix })` listening on 127.0.0.1; closes the app, then the broker. */
-export async function instanceResource(
+/** The kit contract's hub on `redisBroker({ url, keyPrefix })`, served on 127.0.0.1; closes the app, then the broker. */
+export function instanceResource(
   redisUrl: string,
   keyPrefix: string,
   options: InstanceOptions = {},
@@ -28,20 +30,7 @@ export async function instanceResource(
   const broker = options.client
     ? redisBroker({ client: options.client, keyPrefix, ...options.broker })
     : redisBroker({ url: redisUrl, keyPrefix, ...options.broker });
-  const hub = createHub(market, { ...options.hub, broker });
-  // undici (behind the eventsource client) may open a spare connection that never sends a
-  // request; Node would wait for its keep-alive timeout on close.
-  const app = Fastify({ forceCloseConnections: true });
-  await app.register(hub.plugin, { prefix: '/streams' });
-  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
-  return {
-    hub,
-    url: `${origin}/streams`,
-    async [Symbol.asyncDispose]() {
-      await app.close();
-      await broker.close();
-    },
-  };
+  return serverResource(createHub(market, { ...options.hub, broker }), { broker });
 }
 
 /** An emit-only worker: a hub on the same Redis that never serves HTTP. */

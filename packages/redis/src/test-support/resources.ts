@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import type { Broker } from '@tidings/server';
+import { within } from '@tidings/test-kit/wait';
 import { Redis, type RedisOptions } from 'ioredis';
 import { type RedisBrokerBaseOptions, redisBroker } from '../redis-broker.ts';
 
@@ -18,4 +20,10 @@ export function adminClient(url: string, options: RedisOptions = {}): Redis & As
       client.disconnect();
     },
   });
+}
+
+/** Resolves once `client` is ready (at once if it is), or rejects after `timeoutMs`. */
+export async function whenReady(client: Redis, timeoutMs = 10_000): Promise<void> {
+  if (client.status === 'ready') return;
+  await within(once(client, 'ready'), timeoutMs, `the Redis client to be ready (status ${client.status})`);
 }

@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { changes, within } from '@tidings/test-kit/wait';
 
 /**
  * A lean SSE reader for load tests (node:http, no EventSource): checks that the `n` of each
@@ -31,7 +32,7 @@ export async function openCounters(
   batch = 100,
 ): Promise<SseCounterGroup> {
   const counters: (SseCounter & { close(): void })[] = [];
-  let check: (() => void) | undefined;
+  const changed = changes();
   const open = (url: string) =>
     new Promise<void>((resolve, reject) => {
       let count = 0;
@@ -40,7 +41,7 @@ export async function openCounters(
       let rest = '';
       const fail = (message: string): void => {
         problem ??= message;
-        check?.();
+        changed.notify();
       };
       const req = request(url, { agent: false, headers: { accept: 'text/event-stream' } });
       const counter = {
@@ -85,50 +86,40 @@ export async function openCounters(
             lastId = text.slice(idAt + 4, text.indexOf('\n', idAt));
           }
           rest = text.slice(complete);
-          if (check) check();
+          changed.notify();
         });
         res.on('close', () => fail(`${url}: the stream ended after ${count} events`));
       });
       req.end();
     });
-  const timer = setTimeout(() => {
-    for (const counter of counters) counter.close();
-  }, timeoutMs);
-  try {
+  const openAll = async () => {
     for (let i = 0; i < urls.length; i += batch) await Promise.all(urls.slice(i, i + batch).map(open));
+  };
+  try {
+    await within(openAll(), timeoutMs, () => `${urls.length} streams to open (${counters.length} started)`);
   } catch (error) {
     for (const counter of counters) counter.close();
     throw error;
-  } finally {
-    clearTimeout(timer);
   }
   return {
     counters,
     until(count, waitMs) {
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          check = undefined;
-          const behind = counters.filter((counter, i) => counter.count < count(i)).length;
-          reject(new Error(`after ${waitMs} ms ${behind} of ${counters.length} streams were still behind`));
-        }, waitMs);
-        let done = 0;
-        check = () => {
+      let done = 0;
+      return changed.until(
+        () => {
           for (; done < counters.length; done++) {
             const counter = counters[done]!;
-            if (counter.problem !== undefined) {
-              clearTimeout(timer);
-              check = undefined;
-              reject(new Error(counter.problem));
-              return;
-            }
-            if (counter.count < count(done)) return;
+            if (counter.problem !== undefined) throw new Error(counter.problem);
+            if (counter.count < count(done)) return false;
           }
-          clearTimeout(timer);
-          check = undefined;
-          resolve();
-        };
-        check();
-      });
+          return true;
+        },
+        () => {
+          const behind = counters.filter((counter, i) => counter.count < count(i)).length;
+          return `every stream's events (${behind} of ${counters.length} still behind)`;
+        },
+        waitMs,
+      );
     },
     async [Symbol.asyncDispose]() {
       for (const counter of counters) counter.close();

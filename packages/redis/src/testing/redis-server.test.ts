@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createConnection } from 'node:net';
+import { within } from '@tidings/test-kit/wait';
 import { describe, expect, it } from 'vitest';
 import { startRedisServer } from './redis-server.ts';
 
@@ -8,9 +9,9 @@ import { startRedisServer } from './redis-server.ts';
 async function send(port: number, command: string): Promise<string> {
   const socket = createConnection({ port, host: '127.0.0.1' });
   try {
-    await once(socket, 'connect');
+    await within(once(socket, 'connect'), 10_000, 'the connection to Redis');
     socket.write(`${command}\r\n`);
-    const [chunk] = (await once(socket, 'data')) as [Buffer];
+    const [chunk] = (await within(once(socket, 'data'), 10_000, `the reply to ${command}`)) as [Buffer];
     return chunk.toString('latin1');
   } finally {
     socket.destroy();

@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { changes } from './wait.ts';
 
 /** A raw TCP connection for byte-exact checks; disposed with `await using`. */
 export interface RawSocket extends AsyncDisposable {
@@ -7,11 +8,13 @@ export interface RawSocket extends AsyncDisposable {
   received(): string;
   /** Sizes of the socket reads, in order. */
   readonly reads: number[];
-  /** Resolves once the received bytes satisfy `check`. */
+  /** Resolves with what was received once it satisfies `check`; rejects after `timeoutMs`. */
   when(check: (received: string) => boolean, label: string, timeoutMs?: number): Promise<string>;
+  /** Resolves once the socket closed. */
   readonly closed: Promise<void>;
 }
 
+/** Connects to 127.0.0.1:`port` and writes `request`; `read: false` leaves the bytes unread (a stuck client). */
 export async function rawSocket(
   port: number,
   request?: string,
@@ -25,13 +28,13 @@ export async function rawSocket(
   socket.on('error', () => {});
   let received = '';
   const reads: number[] = [];
-  const watchers = new Set<() => void>();
+  const changed = changes();
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   if (options.read !== false) {
     socket.on('data', (chunk: Buffer) => {
       received += chunk.toString('latin1');
       reads.push(chunk.length);
-      for (const watcher of [...watchers]) watcher();
+      changed.notify();
     });
   }
   if (request !== undefined) socket.write(request);
@@ -40,29 +43,13 @@ export async function rawSocket(
     reads,
     received: () => received,
     closed,
-    when(check, label, timeoutMs = 10_000) {
-      return new Promise((resolve, reject) => {
-        if (check(received)) return resolve(received);
-        const watcher = () => {
-          if (check(received)) {
-            cleanup();
-            resolve(received);
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(
-            new Error(
-              `timed out after ${timeoutMs} ms waiting for: ${label}; got ${JSON.stringify(received.slice(-300))}`,
-            ),
-          );
-        }, timeoutMs);
-        const cleanup = () => {
-          clearTimeout(timer);
-          watchers.delete(watcher);
-        };
-        watchers.add(watcher);
-      });
+    async when(check, label, timeoutMs = 10_000) {
+      await changed.until(
+        () => check(received),
+        () => `${label}; got ${JSON.stringify(received.slice(-300))}`,
+        timeoutMs,
+      );
+      return received;
     },
     async [Symbol.asyncDispose]() {
       socket.destroy();
@@ -71,7 +58,7 @@ export async function rawSocket(
   };
 }
 
-/** A minimal HTTP/1.1 GET. */
+/** A minimal HTTP/1.1 GET asking for an event stream, with extra `headers`. */
 export function getRequest(path: string, headers: Record<string, string> = {}): string {
   const lines = [`GET ${path} HTTP/1.1`, 'host: 127.0.0.1', 'accept: text/event-stream'];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);

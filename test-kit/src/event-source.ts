@@ -1,4 +1,5 @@
 import { EventSource } from 'eventsource';
+import { changes } from './wait.ts';
 
 /** One message an `EventSource` dispatched. */
 export interface ReceivedEvent {
@@ -7,8 +8,8 @@ export interface ReceivedEvent {
   readonly data: string;
 }
 
-/** An `EventSource` (the `eventsource` package) that records what it receives, closed by `await using`. */
-export interface EventSourceClient extends AsyncDisposable {
+/** A WHATWG `EventSource` (the `eventsource` package) that records what it receives, closed on dispose. */
+export interface EventSourceClient extends AsyncDisposable, Disposable {
   readonly source: EventSource;
   readonly events: ReceivedEvent[];
   /** `error` events dispatched (each one is a reconnect, or the end). */
@@ -25,16 +26,21 @@ export interface EventSourceClient extends AsyncDisposable {
   ): Promise<void>;
 }
 
+/** What `eventSourceClient` listens for and sends. */
 export interface EventSourceClientOptions {
   /** Event names to listen for (besides `message`). */
   readonly types: readonly string[];
-  /** Sent as `Last-Event-ID` on the first request, as a client resuming on another instance would. */
+  /**
+   * Sent as `Last-Event-ID` on the first request, as a client resuming on another instance would.
+   * @default none
+   */
   readonly lastEventId?: string | undefined;
 }
 
+/** Opens an `EventSource` on `url` that records every event of `options.types`. */
 export function eventSourceClient(url: string, options: EventSourceClientOptions): EventSourceClient {
   const events: ReceivedEvent[] = [];
-  const watchers = new Set<() => void>();
+  const changed = changes();
   let errors = 0;
   let opens = 0;
   let first = true;
@@ -46,41 +52,22 @@ export function eventSourceClient(url: string, options: EventSourceClientOptions
       return fetch(input, { ...init, headers });
     },
   });
-  const notify = (): void => {
-    for (const watcher of [...watchers]) watcher();
-  };
   for (const type of ['message', ...options.types]) {
     source.addEventListener(type, (event) => {
       events.push({ type, id: event.lastEventId, data: event.data });
-      notify();
+      changed.notify();
     });
   }
   source.addEventListener('open', () => {
     opens++;
-    notify();
+    changed.notify();
   });
   source.addEventListener('error', () => {
     errors++;
-    notify();
+    changed.notify();
   });
   const until = (check: () => boolean, label: string, timeoutMs = 15_000): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (check()) return resolve();
-      const watcher = (): void => {
-        if (!check()) return;
-        cleanup();
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${label} (${events.length} events)`));
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        watchers.delete(watcher);
-      };
-      watchers.add(watcher);
-    });
+    changed.until(check, () => `${label} (${events.length} events, ${errors} errors)`, timeoutMs);
   return {
     source,
     events,
@@ -90,8 +77,11 @@ export function eventSourceClient(url: string, options: EventSourceClientOptions
     get opens() {
       return opens;
     },
-    opened: (timeoutMs) => until(() => opens > 0, 'the stream to open', timeoutMs),
+    opened: (timeoutMs) => until(() => opens > 0, `${url} to open`, timeoutMs),
     until: (check, label, timeoutMs) => until(() => check(events), label, timeoutMs),
+    [Symbol.dispose]() {
+      source.close();
+    },
     async [Symbol.asyncDispose]() {
       source.close();
     },

@@ -79,3 +79,21 @@ export async function measureBundle(entry: string, options: MeasureBundleOptions
     singleFileInputs: Object.keys(single.metafile.inputs),
   };
 }
+
+/** Bundles a test page's entry (`.ts`) into one ES module for the browser, from the workspace's sources, as its text. */
+export async function bundlePage(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    logLevel: 'silent',
+    // The workspace's sources, never a stale `dist` (esbuild drops its default 'module' condition when given some).
+    conditions: ['@tidings/source', 'module'],
+  });
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error(`esbuild wrote nothing for ${entry}`);
+  return output.text;
+}
