@@ -1,3 +1,5 @@
+import type { Framing } from './framing.ts';
+
 /** The part of a `net.Socket` a connection writes to. */
 export interface RawSocket {
   write(chunk: string | Uint8Array): boolean;
@@ -23,19 +25,28 @@ export interface RawResponse {
 }
 
 /**
- * Where a connection is in its life. A fresh subscribe without a position goes `opening` → `live`;
- * a resume (or a position read) goes `opening` → `resuming` → `ready` → `live` (see `topic.ts`).
+ * Where a connection is: `opening` until its head is written (waiting for its topics' broker
+ * subscriptions), then `open`, then `closed`.
+ */
+export type ConnectionState = 'opening' | 'open' | 'closed';
+
+/**
+ * Where one subscription of a connection is in its life. A fresh subscribe without a position
+ * goes `opening` → `live`; a resume (or a position read) goes `opening` → `resuming` → `ready` →
+ * `live` (see `topic.ts`).
  * - `opening`: waiting for its topic's broker subscription; nothing written yet.
- * - `resuming`: head written; replaying (or reading the position) while live events collect in its hand-over.
+ * - `resuming`: replaying (or reading the position) while live events collect in its hand-over.
  * - `ready`: replay written; it goes live at a flush once live delivery has caught up with what it was sent.
  * - `live`: receives its topic's coalesced chunks.
  * - `closed`: detached; nothing more is written.
  */
-export type ConnectionState = 'opening' | 'resuming' | 'ready' | 'live' | 'closed';
+export type SlotState = 'opening' | 'resuming' | 'ready' | 'live' | 'closed';
 
-/** One open stream: a response bound to one topic (`TTopic`, kept opaque here). */
+/** One open stream response: one subscription (a plain stream) or many (a multiplexed one). */
 export class Connection<TTopic> {
   state: ConnectionState = 'opening';
+  /** Its subscriptions, one per topic. */
+  readonly slots: Slot<TTopic>[] = [];
   /**
    * HTTP/1.1 chunked responses: the socket, written directly with pre-framed chunks (one buffer
    * framed once per turn for every socket, one syscall each, instead of `res.write` framing and
@@ -43,16 +54,24 @@ export class Connection<TTopic> {
    */
   socket: RawSocket | null = null;
   /**
-   * Bytes this connection may buffer beyond `maxBufferedBytes`: the size of its replay, which is
-   * written at once and bounded by the stream's history, so a large resume is not a slow consumer.
+   * Bytes this connection may buffer beyond `maxBufferedBytes`: the size of its replays, which are
+   * written at once and bounded by the streams' history, so a large resume is not a slow consumer.
    */
   allowance = 0;
 
+  constructor(readonly res: RawResponse) {}
+}
+
+/** One subscription of a connection: its topic, how its frames are written, and where it is. */
+export class Slot<TTopic> {
+  state: SlotState = 'opening';
+
   constructor(
-    readonly res: RawResponse,
+    readonly conn: Connection<TTopic>,
     readonly topic: TTopic,
     /** Index of the stream in the hub's stream list (for per-stream counts). */
     readonly stream: number,
+    readonly framing: Framing,
   ) {}
 }
 

@@ -85,6 +85,7 @@ describe('createHub without Fastify', () => {
     await using hub = createHub(market);
     expect(hub.stats()).toEqual({
       connections: 0,
+      subscriptions: 0,
       subscribers: { ticker: 0, announcements: 0, room: 0 },
       eventsEmitted: 0,
       framesWritten: 0,

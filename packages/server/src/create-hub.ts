@@ -19,6 +19,7 @@ const DEFAULTS = {
   maxBufferedBytes: 1 << 20,
   retryMs: 2_000,
   drainWindowMs: 5_000,
+  maxSubscriptionsPerConnection: 100,
 } as const;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -74,6 +75,12 @@ export function createHub<const TContract extends AnyContract>(
     options.drainWindowMs ?? DEFAULTS.drainWindowMs,
     0,
     MAX_TIMER_MS,
+  );
+  const maxSubscriptionsPerConnection = checkNumber(
+    'maxSubscriptionsPerConnection',
+    options.maxSubscriptionsPerConnection ?? DEFAULTS.maxSubscriptionsPerConnection,
+    1,
+    10_000,
   );
   const mismatch = options.onContractMismatch ?? 'warn';
   if (mismatch !== 'warn' && mismatch !== 'reject') {
@@ -131,6 +138,7 @@ export function createHub<const TContract extends AnyContract>(
     for (let i = 0; i < names.length; i++) subscribers[names[i]!] = fanout.perStream[i]!;
     return {
       connections: fanout.connections.size,
+      subscriptions: fanout.perStream.reduce((sum, count) => sum + count, 0),
       subscribers: subscribers as HubStats<TContract>['subscribers'],
       eventsEmitted: counters.eventsEmitted,
       framesWritten: counters.framesWritten,
@@ -150,6 +158,7 @@ export function createHub<const TContract extends AnyContract>(
     options: options as unknown as HubOptions<AnyContract>,
     heartbeatMs,
     retryMs,
+    maxSubscriptionsPerConnection,
     isClosed,
     drain: () => drain(),
     close,

@@ -1,11 +1,12 @@
 import { encodeComment, encodeRetry } from '@tidings/contract/wire';
 import { Admission } from './admission.ts';
 import type { Broker } from './broker.ts';
-import { Connection, type RawResponse, sendChunkedHead, writeString } from './connection.ts';
+import { Connection, type RawResponse, Slot, sendChunkedHead, writeString } from './connection.ts';
 import type { Counters } from './counters.ts';
+import type { Framing } from './framing.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { cutSlowConsumer } from './slow-consumer.ts';
-import { HubTopic, type TopicConnection, type TopicHost } from './topic.ts';
+import { HubTopic, type TopicConnection, type TopicHost, type TopicSlot } from './topic.ts';
 
 /** What the fan-out needs from the hub's options. */
 export interface FanoutOptions {
@@ -18,10 +19,8 @@ export interface FanoutOptions {
   readonly retryMs: number;
 }
 
-/** A request the plugin admitted, validated and authorized, for `connect`. */
-export interface ConnectRequest {
-  readonly req: { once(event: 'close', listener: () => void): unknown };
-  readonly res: RawResponse;
+/** One topic a connection subscribes to. */
+export interface TopicRequest {
   /** Index of the stream in the hub's stream list. */
   readonly stream: number;
   /** The topic key of the validated params. */
@@ -30,21 +29,30 @@ export interface ConnectRequest {
   readonly history: number;
 }
 
+/** A request the plugin admitted, validated and authorized, for `connect`. */
+export interface ConnectRequest {
+  readonly req: { once(event: 'close', listener: () => void): unknown };
+  readonly res: RawResponse;
+  /** Its topics, one subscription each (one for a plain stream). */
+  readonly topics: readonly TopicRequest[];
+  readonly framing: Framing;
+}
+
 const HEARTBEAT = encodeComment();
 const ignoreError = (): void => {};
 
 /**
- * The connection side of a hub: its topics (one broker subscription each), its connections, the
- * per-turn flush of the topics that received events, and what applies to every connection —
- * admission, the heartbeat, slow-consumer cuts and the drain. Each topic owns its connections'
- * delivery and resume (`topic.ts`, `resume.ts`).
+ * The connection side of a hub: its topics (one broker subscription each), its connections and
+ * their subscriptions, the per-turn flush of the topics that received events, and what applies
+ * to a connection as a whole — admission, the heartbeat, slow-consumer cuts and the drain. Each
+ * topic owns its subscriptions' delivery and resume (`topic.ts`, `resume.ts`).
  */
 export class Fanout implements TopicHost {
   readonly broker: Broker;
   readonly counters: Counters;
   readonly maxBufferedBytes: number;
   readonly connections = new Set<TopicConnection>();
-  /** Connections per stream, by the stream's index. */
+  /** Subscriptions per stream, by the stream's index. */
   readonly perStream: number[];
   readonly admission: Admission;
   private readonly topics = new Map<string, HubTopic>();
@@ -64,19 +72,12 @@ export class Fanout implements TopicHost {
     this.heartbeat = new Heartbeat(options.heartbeatMs, () => this.beat());
   }
 
-  /** Connections of this process on one topic. */
+  /** Subscriptions of this process on one topic. */
   countOn(key: string): number {
     return this.topics.get(key)?.size ?? 0;
   }
 
-  /**
-   * Turns an admitted request into a connection on its topic (subscribing to the topic if it is
-   * new here). It is detached on the response's `close` or the request's: Node 20 and 22 never
-   * close a response still queued behind another on its socket when that socket closes, but they
-   * do close its request.
-   */
-  connect({ req, res, stream, key, history }: ConnectRequest): TopicConnection {
-    this.admission.release();
+  private topic(key: string, history: number): HubTopic {
     let topic = this.topics.get(key);
     if (!topic) {
       const created = new HubTopic(key, history, this);
@@ -86,10 +87,25 @@ export class Fanout implements TopicHost {
       });
       topic = created;
     }
-    topic.refs++;
-    const conn = new Connection(res, topic, stream);
+    return topic;
+  }
+
+  /**
+   * Turns an admitted request into a connection with one subscription per topic (subscribing to
+   * each topic that is new here). It is detached on the response's `close` or the request's: Node
+   * 20 and 22 never close a response still queued behind another on its socket when that socket
+   * closes, but they do close its request.
+   */
+  connect({ req, res, topics, framing }: ConnectRequest): TopicConnection {
+    this.admission.release();
+    const conn: TopicConnection = new Connection(res);
+    for (const { stream, key, history } of topics) {
+      const topic = this.topic(key, history);
+      topic.attach();
+      conn.slots.push(new Slot(conn, topic, stream, framing));
+      this.perStream[stream]!++;
+    }
     this.connections.add(conn);
-    this.perStream[stream]!++;
     const gone = (): void => this.detach(conn);
     res.on('error', ignoreError);
     res.once('close', gone);
@@ -98,25 +114,43 @@ export class Fanout implements TopicHost {
     return conn;
   }
 
-  /** Resolves once the connection's topic has its broker subscription. */
-  opened(conn: TopicConnection): Promise<void> {
-    return conn.topic.ready;
+  /** Settles once every topic of the connection has its broker subscription: per subscription, whether it has. */
+  async opened(conn: TopicConnection): Promise<PromiseSettledResult<void>[]> {
+    return Promise.allSettled(conn.slots.map((slot) => slot.topic.ready));
+  }
+
+  /** Takes one subscription off a connection that is still opening (its topic could not subscribe). */
+  drop(slot: TopicSlot): void {
+    const slots = slot.conn.slots;
+    const at = slots.indexOf(slot);
+    if (at < 0 || slot.state === 'closed') return;
+    slots.splice(at, 1);
+    this.release(slot);
   }
 
   /**
-   * Starts a connection whose head is set (`writeHead`; `chunked` when it declared chunked
-   * transfer encoding): writes the head and the `retry:` frame, then hands it to its topic.
+   * Writes the head of a connection whose head is set (`writeHead`; `chunked` when it declared
+   * chunked transfer encoding) with the `retry:` frame and `preamble`, then starts each
+   * subscription on its topic, from its cursor.
    */
-  start(conn: TopicConnection, lastEventId: string | undefined, chunked: boolean): void {
+  start(
+    conn: TopicConnection,
+    cursors: readonly (string | undefined)[],
+    chunked: boolean,
+    preamble = '',
+  ): void {
+    conn.state = 'open';
     const socket = chunked ? sendChunkedHead(conn.res) : null;
     if (socket !== null) {
       conn.socket = socket;
-      writeString(conn, this.retryFrame);
+      writeString(conn, this.retryFrame + preamble);
       socket.uncork();
     } else {
-      conn.res.write(this.retryFrame); // sends the head with it
+      conn.res.write(this.retryFrame + preamble); // sends the head with it
     }
-    conn.topic.start(conn, lastEventId);
+    const slots = conn.slots;
+    for (let i = 0; i < slots.length && conn.state === 'open'; i++)
+      slots[i]!.topic.start(slots[i]!, cursors[i]);
   }
 
   schedule(topic: HubTopic): void {
@@ -145,29 +179,33 @@ export class Fanout implements TopicHost {
   private beat(): void {
     const max = this.maxBufferedBytes;
     for (const conn of this.connections) {
-      if (conn.state === 'opening') continue;
+      if (conn.state !== 'open') continue;
       if (writeString(conn, HEARTBEAT) > max + conn.allowance) this.cut(conn);
     }
   }
 
-  /** Forgets a connection (its response closed, or the hub dropped it) and releases its topic when unused. */
-  detach(conn: TopicConnection): void {
-    if (conn.state === 'closed') return;
-    conn.state = 'closed';
-    const topic = conn.topic;
-    topic.remove(conn);
-    this.connections.delete(conn);
-    this.perStream[conn.stream]!--;
-    if (--topic.refs === 0) {
+  private release(slot: TopicSlot): void {
+    slot.state = 'closed';
+    this.perStream[slot.stream]!--;
+    const topic = slot.topic;
+    if (topic.remove(slot)) {
       if (this.topics.get(topic.ref.key) === topic) this.topics.delete(topic.ref.key);
       topic.release();
     }
+  }
+
+  /** Forgets a connection (its response closed, or the hub dropped it) and releases its topics when unused. */
+  detach(conn: TopicConnection): void {
+    if (conn.state === 'closed') return;
+    conn.state = 'closed';
+    for (const slot of conn.slots) this.release(slot);
+    this.connections.delete(conn);
     if (this.connections.size === 0) this.heartbeat.stop();
   }
 
   /** Ends a stream with a `retry:` frame (or `lastFrame`); one still opening is destroyed. */
   end(conn: TopicConnection, lastFrame = this.retryFrame): void {
-    const opened = conn.state !== 'opening';
+    const opened = conn.state === 'open';
     this.detach(conn);
     if (opened) {
       writeString(conn, lastFrame);
@@ -185,7 +223,7 @@ export class Fanout implements TopicHost {
   drain(windowMs: number): void {
     this.admission.draining = true;
     for (const conn of [...this.connections]) {
-      if (conn.state === 'opening') continue; // its handler sees `draining` and answers 503
+      if (conn.state !== 'open') continue; // its handler sees `draining` and answers 503
       this.end(conn, encodeRetry(this.options.retryMs + Math.random() * windowMs));
     }
   }

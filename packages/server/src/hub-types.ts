@@ -115,6 +115,11 @@ export interface HubOptions<TContract extends AnyContract> {
    */
   drainWindowMs?: number | undefined;
   /**
+   * Subscriptions one multiplexed connection may carry; a longer list is answered 400.
+   * @default 100
+   */
+  maxSubscriptionsPerConnection?: number | undefined;
+  /**
    * What to do when a client's contract fingerprint differs from the server's: log once per fingerprint, or answer 409.
    * @default 'warn'
    */
@@ -129,9 +134,11 @@ export interface HubPluginOptions {
 
 /** Counters of one hub since it was created. */
 export interface HubStats<TContract extends AnyContract = AnyContract> {
-  /** Streams open now (all streams). */
+  /** Stream connections open now, plain or multiplexed. */
   readonly connections: number;
-  /** Streams open now, per stream. */
+  /** Subscriptions open now, over all connections (a plain connection has one, a multiplexed one many). */
+  readonly subscriptions: number;
+  /** Subscriptions open now, per stream. */
   readonly subscribers: { readonly [TStream in StreamNames<TContract>]: number };
   /** Events this hub published (valid `emit` calls). */
   readonly eventsEmitted: number;

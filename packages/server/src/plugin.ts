@@ -1,19 +1,14 @@
 import type { Http2ServerRequest, Http2Session } from 'node:http2';
-import {
-  type AnyContract,
-  type AnyStream,
-  type NoParams,
-  pathParams,
-  type ValidationIssue,
-  type ValidationOutcome,
-} from '@tidings/contract';
+import { type AnyContract, pathParams } from '@tidings/contract';
 import {
   CONTRACT_HEADER,
   CONTRACT_QUERY,
+  encodeMuxControl,
   HEARTBEAT_HEADER,
   LAST_EVENT_ID_QUERY,
+  MULTIPLEX_PATH,
+  SUBSCRIPTIONS_QUERY,
   topicKey,
-  validateWith,
 } from '@tidings/contract/wire';
 import type {
   FastifyInstance,
@@ -28,13 +23,10 @@ import type { RawResponse } from './connection.ts';
 import type { Counters } from './counters.ts';
 import { TidingsBrokerError, TidingsError } from './errors.ts';
 import type { Fanout } from './fanout.ts';
-import type {
-  AuthorizeContext,
-  HubOptions,
-  HubPluginOptions,
-  HubRequest,
-  InvalidParamsBody,
-} from './hub-types.ts';
+import { type Framing, MUX, PLAIN } from './framing.ts';
+import type { HubOptions, HubPluginOptions, HubRequest } from './hub-types.ts';
+import { checkList, parseSubscriptionList, refusalFrame } from './multiplex-route.ts';
+import { type Authorize, appQuery, checkSubscription, type RouteStream } from './subscription-checks.ts';
 import type { TopicConnection } from './topic.ts';
 
 type Reply = FastifyReply<
@@ -53,6 +45,7 @@ export interface PluginContext {
   readonly options: HubOptions<AnyContract>;
   readonly heartbeatMs: number;
   readonly retryMs: number;
+  readonly maxSubscriptionsPerConnection: number;
   readonly isClosed: () => boolean;
   readonly drain: () => Promise<void>;
   readonly close: () => Promise<void>;
@@ -61,42 +54,6 @@ export interface PluginContext {
 /** Headers HTTP/2 forbids (connection-specific); a hook may have set them for HTTP/1.1. */
 const HTTP1_ONLY = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection']);
 const MAX_LOGGED_FINGERPRINTS = 1_000;
-
-function jsonIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
-  return issues.map((issue) => ({
-    message: issue.message,
-    path: (issue.path ?? []).map((part) => {
-      const key = typeof part === 'object' && part !== null ? part.key : part;
-      return typeof key === 'symbol' ? String(key) : key;
-    }),
-  }));
-}
-
-function invalid(reply: Reply, location: 'params' | 'query', issues: readonly ValidationIssue[]) {
-  const body: InvalidParamsBody = { error: 'invalid_params', location, issues: jsonIssues(issues) };
-  return reply.code(400).send(body);
-}
-
-function stringParamsOutcome(names: readonly string[], params: unknown): ValidationOutcome {
-  const record = (params ?? {}) as Record<string, unknown>;
-  const value: Record<string, string> = {};
-  for (const name of names) {
-    const param = record[name];
-    if (typeof param !== 'string')
-      return { ok: false, issues: [{ message: 'expected a string', path: [name] }] };
-    value[name] = param;
-  }
-  return { ok: true, value };
-}
-
-/** One stream as its route serves it. */
-interface RouteStream {
-  readonly name: string;
-  /** Index of the stream in the contract (for per-stream counts). */
-  readonly index: number;
-  readonly schema: AnyStream;
-  readonly paramNames: readonly string[];
-}
 
 /**
  * Lets a cross-origin page read response headers the client needs (CORS exposes only a few by
@@ -135,9 +92,7 @@ function queuedBehindAnother(request: HubRequest, reply: Reply): boolean {
 /** Builds `hub.plugin`: one `GET` route per stream, hooked to the hub's fan-out. */
 export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOptions, RawServerBase> {
   const { fanout, counters, options } = hub;
-  const authorize = options.authorize as
-    | ((context: AuthorizeContext<AnyContract>) => boolean | Promise<boolean>)
-    | undefined;
+  const authorize = options.authorize as Authorize | undefined;
   const rejectMismatch = options.onContractMismatch === 'reject';
   const retryAfter = String(Math.max(1, Math.ceil(hub.retryMs / 1000)));
   const logged = new Set<string>();
@@ -176,61 +131,17 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     return !rejectMismatch;
   }
 
-  /** The params, by the stream's schema (or as strings when it has none); `null` when invalid (answered). */
-  async function validateParams(
-    stream: RouteStream,
+  /**
+   * Writes a stream's head (status, the hooks' headers and ours) and hands the connection to its
+   * topics, each from its cursor, after `preamble` (the multiplexed acknowledgements).
+   */
+  function startStream(
+    conn: TopicConnection,
     request: HubRequest,
     reply: Reply,
-  ): Promise<object | null> {
-    if (stream.paramNames.length === 0) return {} as NoParams;
-    let outcome = stream.schema.params
-      ? validateWith(stream.schema.params, request.params)
-      : stringParamsOutcome(stream.paramNames, request.params);
-    if (outcome instanceof Promise) outcome = await outcome;
-    if (outcome.ok) return outcome.value as object;
-    await invalid(reply, 'params', outcome.issues);
-    return null;
-  }
-
-  /** The query, by the stream's schema, without the params Tidings reads itself; `null` when invalid (answered). */
-  async function validateQuery(stream: RouteStream, rawQuery: Record<string, unknown>, reply: Reply) {
-    const schema = stream.schema.query;
-    if (!schema) return {};
-    let input = rawQuery;
-    if (Object.hasOwn(rawQuery, CONTRACT_QUERY) || Object.hasOwn(rawQuery, LAST_EVENT_ID_QUERY)) {
-      const { [CONTRACT_QUERY]: _contract, [LAST_EVENT_ID_QUERY]: _lastEventId, ...rest } = rawQuery;
-      input = rest;
-    }
-    let outcome = validateWith(schema, input);
-    if (outcome instanceof Promise) outcome = await outcome;
-    if (outcome.ok) return outcome.value as object;
-    await invalid(reply, 'query', outcome.issues);
-    return null;
-  }
-
-  /** Attaches the request to its topic and waits for the topic's broker subscription. */
-  async function open(stream: RouteStream, request: HubRequest, reply: Reply, params: object) {
-    const conn = fanout.connect({
-      req: request.raw,
-      res: reply.raw as unknown as RawResponse,
-      stream: stream.index,
-      key: topicKey(stream.name, params as Record<string, unknown>),
-      history: stream.schema.history,
-    });
-    try {
-      await fanout.opened(conn);
-    } catch (error) {
-      fanout.detach(conn);
-      throw new TidingsBrokerError(
-        `@tidings/server: stream "${stream.name}": the broker could not subscribe to topic "${conn.topic.ref.key}": ${error instanceof Error ? error.message : String(error)}. The client retries; check the broker.`,
-        { cause: error, statusCode: 503 },
-      );
-    }
-    return conn;
-  }
-
-  /** Writes the stream's head and hands the connection to its topic (replay first when resuming). */
-  function startStream(conn: TopicConnection, request: HubRequest, reply: Reply): void {
+    cursors: readonly (string | undefined)[],
+    preamble = '',
+  ): void {
     const http2 = request.raw.httpVersionMajor === 2;
     const http11 = !http2 && request.raw.httpVersion === '1.1';
     exposeHeaders(reply, HEARTBEAT_HEADER);
@@ -250,46 +161,148 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     }
     reply.hijack();
     conn.res.writeHead(200, headers);
-    fanout.start(conn, lastEventIdOf(request), http11);
+    fanout.start(conn, cursors, http11, preamble);
+  }
+
+  /**
+   * The route's steps: admit (a connection slot), check the contract fingerprint, check the
+   * subscriptions (`check`, which answers a refusal itself and returns null), open (attach to
+   * the topics and wait for their broker subscriptions), start (write the head).
+   */
+  async function serve(
+    request: HubRequest,
+    reply: Reply,
+    what: string,
+    framing: Framing,
+    check: (rawQuery: Record<string, unknown>) => Promise<Parameters<Fanout['connect']>[0]['topics'] | null>,
+    started: (conn: TopicConnection, settled: PromiseSettledResult<void>[]) => void,
+  ) {
+    if (queuedBehindAnother(request, reply)) return reply;
+    if (!fanout.admission.admit()) return unavailable(reply);
+    let admitted = true;
+    try {
+      const rawQuery = (request.query ?? {}) as Record<string, unknown>;
+      if (!checkContract(request, what, rawQuery)) {
+        return reply.code(409).send({ error: 'contract_mismatch', expected: hub.fingerprint, stream: what });
+      }
+      const topics = await check(rawQuery);
+      if (topics === null) return reply;
+      admitted = false;
+      const conn = fanout.connect({
+        req: request.raw,
+        res: reply.raw as unknown as RawResponse,
+        topics,
+        framing,
+      });
+      const settled = await fanout.opened(conn);
+      if (conn.state === 'closed') {
+        // The client left (or the hub closed) while the subscriptions were being set up.
+        reply.hijack();
+        return reply;
+      }
+      if (fanout.admission.draining) {
+        fanout.detach(conn);
+        return unavailable(reply);
+      }
+      started(conn, settled);
+      return reply;
+    } finally {
+      if (admitted) fanout.admission.release();
+    }
+  }
+  function brokerFailure(stream: string, key: string, cause: unknown): TidingsBrokerError {
+    return new TidingsBrokerError(
+      `@tidings/server: stream "${stream}": the broker could not subscribe to topic "${key}": ${cause instanceof Error ? cause.message : String(cause)}. The client retries; check the broker.`,
+      { cause, statusCode: 503 },
+    );
   }
 
   function route(app: FastifyInstance<RawServerBase>, stream: RouteStream): void {
     const { name } = stream;
     app.get(stream.schema.path, { exposeHeadRoute: false }, async (request, reply) => {
-      if (queuedBehindAnother(request, reply)) return reply;
-      if (!fanout.admission.admit()) return unavailable(reply);
-      let admitted = true;
-      try {
-        const rawQuery = (request.query ?? {}) as Record<string, unknown>;
-        if (!checkContract(request, name, rawQuery)) {
-          return reply
-            .code(409)
-            .send({ error: 'contract_mismatch', expected: hub.fingerprint, stream: name });
-        }
-        const params = await validateParams(stream, request, reply);
-        if (params === null) return reply;
-        const query = await validateQuery(stream, rawQuery, reply);
-        if (query === null) return reply;
-        if (authorize) {
-          const context = { request, stream: name, params, query } as AuthorizeContext<AnyContract>;
-          if (!(await authorize(context))) return reply.code(403).send({ error: 'forbidden', stream: name });
-        }
-        admitted = false;
-        const conn = await open(stream, request, reply, params);
-        if (conn.state === 'closed') {
-          // The client left (or the hub closed) while the subscription was being set up.
-          reply.hijack();
-          return reply;
-        }
-        if (fanout.admission.draining) {
-          fanout.detach(conn);
-          return unavailable(reply);
-        }
-        startStream(conn, request, reply);
-        return reply;
-      } finally {
-        if (admitted) fanout.admission.release();
-      }
+      let topicKeyOf = '';
+      return serve(
+        request,
+        reply,
+        name,
+        PLAIN,
+        async (rawQuery) => {
+          const check = await checkSubscription(
+            stream,
+            request,
+            { params: request.params, query: appQuery(rawQuery) },
+            authorize,
+          );
+          if (!check.ok) {
+            await reply.code(check.status).send(check.body);
+            return null;
+          }
+          topicKeyOf = topicKey(name, check.params as Record<string, unknown>);
+          return [{ stream: stream.index, key: topicKeyOf, history: stream.schema.history }];
+        },
+        (conn, [settled]) => {
+          if (settled?.status === 'rejected') {
+            fanout.detach(conn);
+            throw brokerFailure(name, topicKeyOf, settled.reason);
+          }
+          startStream(conn, request, reply, [lastEventIdOf(request)]);
+        },
+      );
+    });
+  }
+
+  function multiplexRoute(
+    app: FastifyInstance<RawServerBase>,
+    streams: ReadonlyMap<string, RouteStream>,
+  ): void {
+    app.get(MULTIPLEX_PATH, { exposeHeadRoute: false }, async (request, reply) => {
+      let checked: Awaited<ReturnType<typeof checkList>> | undefined;
+      return serve(
+        request,
+        reply,
+        '*',
+        MUX,
+        async (rawQuery) => {
+          const list = parseSubscriptionList(
+            rawQuery[SUBSCRIPTIONS_QUERY],
+            streams,
+            hub.maxSubscriptionsPerConnection,
+          );
+          if (!list.ok) {
+            await reply.code(400).send(list.body);
+            return null;
+          }
+          checked = await checkList(list.entries, request, authorize);
+          return checked.topics.map((topic) => ({
+            stream: topic.stream.index,
+            key: topic.key,
+            history: topic.stream.schema.history,
+          }));
+        },
+        (conn, settled) => {
+          const topics = checked!.topics;
+          let preamble = checked!.refusals.join('');
+          const cursors: (string | undefined)[] = [];
+          const slots = [...conn.slots];
+          for (let i = 0; i < slots.length; i++) {
+            const topic = topics[i]!;
+            const outcome = settled[i];
+            if (outcome?.status === 'rejected') {
+              request.log.warn(
+                { err: outcome.reason, topic: topic.key },
+                '@tidings/server: the broker could not subscribe to a topic of a multiplexed list',
+              );
+              fanout.drop(slots[i]!);
+              for (const key of topic.keys)
+                preamble += refusalFrame(key, 503, { error: 'unavailable', stream: topic.stream.name });
+              continue;
+            }
+            for (const key of topic.keys) preamble += encodeMuxControl(slots[i]!.topic.alias, 'sub', key);
+            cursors.push(topic.cursorText);
+          }
+          startStream(conn, request, reply, cursors, preamble);
+        },
+      );
     });
   }
 
@@ -307,9 +320,13 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     app.addHook('onClose', async () => {
       await hub.close();
     });
+    const streams = new Map<string, RouteStream>();
     let index = 0;
     for (const [name, schema] of Object.entries(hub.contract.streams)) {
-      route(app, { name, index: index++, schema, paramNames: pathParams(schema.path) });
+      const stream: RouteStream = { name, index: index++, schema, paramNames: pathParams(schema.path) };
+      streams.set(name, stream);
+      route(app, stream);
     }
+    multiplexRoute(app, streams);
   };
 }

@@ -1,13 +1,6 @@
-import {
-  compareParsedIds,
-  encodeControl,
-  encodeEvent,
-  encodePosition,
-  GAP_EVENT,
-  type ParsedEventId,
-  parseEventId,
-} from '@tidings/contract/wire';
+import { compareParsedIds, type ParsedEventId, parseEventId } from '@tidings/contract/wire';
 import type { ReplayResult } from './broker.ts';
+import { EMPTY_POSITION, type Framing } from './framing.ts';
 
 /** Frames to write to one connection, and how many of them are events (for `framesWritten`). */
 export interface Frames {
@@ -17,11 +10,6 @@ export interface Frames {
 
 /** Marks a backlog entry that is a control frame (a live gap): always written, never deduplicated. */
 const CONTROL = '';
-
-/** The `gap` control frame: no `id:` line, so it never moves a client's `Last-Event-ID`. */
-export function gapFrame(lastEventId: string | undefined, oldestAvailableId: string | undefined): string {
-  return encodeControl(GAP_EVENT, JSON.stringify({ lastEventId, oldestAvailableId }));
-}
 
 /**
  * The hand-over of one connection from replay to live: what it has been sent, and the live
@@ -34,6 +22,12 @@ export function gapFrame(lastEventId: string | undefined, oldestAvailableId: str
  * (`caughtUp`), writing what `take` returns.
  */
 export class Handover {
+  constructor(
+    /** How the connection's frames are written, and its topic's alias there. */
+    private readonly framing: Framing,
+    private readonly alias: string,
+  ) {}
+
   /** Live frames that arrived while resuming, as `[id, frame, id, frame, …]`. */
   private readonly backlog: string[] = [];
   /** Bytes held in the backlog (a slow-consumer bound). */
@@ -59,17 +53,22 @@ export class Handover {
    */
   afterPosition(latest: string | undefined): Frames {
     const at = parseEventId(latest);
+    // A multiplexed subscription is told the topic was empty too, so its client knows where it starts.
+    if (at === null && this.framing.kind === 'mux') {
+      const rest = this.take();
+      return { out: this.framing.position(this.alias, EMPTY_POSITION) + rest.out, frames: rest.frames };
+    }
     let out = '';
     let placed = at === null;
     for (let i = 0; i < this.backlog.length; i += 2) {
       const id = this.backlog[i]!;
       if (!placed && id !== CONTROL && compareParsedIds(parseEventId(id) ?? at!, at!) > 0) {
-        out += encodePosition(latest!);
+        out += this.framing.position(this.alias, latest!);
         placed = true;
       }
       out += this.backlog[i + 1]!;
     }
-    if (!placed) out += encodePosition(latest!);
+    if (!placed) out += this.framing.position(this.alias, latest!);
     const frames = this.backlog.length / 2;
     this.clear();
     return { out, frames };
@@ -86,13 +85,13 @@ export class Handover {
     // future): deduplicate only against what this replay sends, or live events would be dropped.
     let last: ParsedEventId | null = replay.gap ? null : after;
     if (replay.gap) {
-      out += gapFrame(lastEventId, replay.oldestAvailableId);
+      out += this.framing.gap(this.alias, lastEventId, replay.oldestAvailableId);
       frames++;
     }
     for (const event of replay.events) {
       const id = parseEventId(event.id);
       if (id === null || (last !== null && compareParsedIds(id, last) <= 0)) continue;
-      out += encodeEvent(event.id, event.name, event.data);
+      out += this.framing.event(this.alias, event.id, event.name, event.data);
       last = id;
       frames++;
     }

@@ -1,11 +1,14 @@
-import { encodeEvent, type ParsedEventId, parseEventId } from '@tidings/contract/wire';
+import { type ParsedEventId, parseEventId } from '@tidings/contract/wire';
 import type { Broker, LiveGap, ReplayResult, StoredEvent, TopicRef } from './broker.ts';
-import { type Connection, frameChunk, writeString } from './connection.ts';
+import { type Connection, frameChunk, type Slot, writeString } from './connection.ts';
 import type { Counters } from './counters.ts';
-import { gapFrame, Handover } from './resume.ts';
+import { type Framing, MUX, PLAIN } from './framing.ts';
+import { Handover } from './resume.ts';
 
-/** A connection of a hub topic. */
+/** A connection of the hub, whose subscriptions are on hub topics. */
 export type TopicConnection = Connection<HubTopic>;
+/** A subscription of a connection to a hub topic. */
+export type TopicSlot = Slot<HubTopic>;
 
 /** What a topic needs from the hub's fan-out (implemented by `Fanout`). */
 export interface TopicHost {
@@ -20,27 +23,41 @@ export interface TopicHost {
   end(conn: TopicConnection): void;
 }
 
+/** A turn's frames in one framing, and how many subscriptions read that framing. */
+class Pending {
+  chunk = '';
+  frames = 0;
+  /** Live or resuming subscriptions in this framing: none, and the turn is not encoded in it. */
+  readers = 0;
+
+  constructor(readonly framing: Framing) {}
+}
+
+let aliases = 0;
+
 /**
- * One topic as this process serves it: one broker subscription, the connections listening, the
- * frames received in the current event-loop turn (written once per connection when the turn
- * ends), and the hand-over of connections that resume or take a position (`resume.ts`).
+ * One topic as this process serves it: one broker subscription, the subscriptions of connections
+ * on it, the frames received in the current event-loop turn (written once per connection when the
+ * turn ends), and the hand-over of subscriptions that resume or take a position (`resume.ts`).
  *
- * Emit path: `receive` (frame encoded once) → `host.schedule` → `flush` (one shared buffer to
- * every live socket). Resume path: `start` → `resume` / `position` (subscribed first, live frames
- * collect in the `Handover`) → `flush` → `goLive` once live delivery has caught up.
+ * Emit path: `receive` (each framing encoded once) → `host.schedule` → `flush` (one shared buffer
+ * to every live socket). Resume path: `start` → `resume` / `position` (subscribed first, live
+ * frames collect in the `Handover`) → `flush` → `goLive` once live delivery has caught up.
  */
 export class HubTopic {
   readonly ref: TopicRef;
-  /** Connections that receive this topic's coalesced chunks. */
-  private readonly live = new Set<TopicConnection>();
-  /** Connections between subscribe and live, each with its hand-over. */
-  private readonly resuming = new Map<TopicConnection, Handover>();
-  /** Connections attached or attaching; the broker subscription is released when it drops to 0. */
-  refs = 0;
-  private pending = '';
-  private pendingFrames = 0;
+  /** Its short name in this process, which multiplexed frames carry. */
+  readonly alias = (aliases++).toString(36);
+  /** Subscriptions that receive this topic's coalesced chunks. */
+  private readonly live = new Set<TopicSlot>();
+  /** Subscriptions between subscribe and live, each with its hand-over. */
+  private readonly resuming = new Map<TopicSlot, Handover>();
+  /** Subscriptions attached, in any state; the broker subscription is released when it drops to 0. */
+  private attached = 0;
+  private readonly plain = new Pending(PLAIN);
+  private readonly mux = new Pending(MUX);
   private dirty = false;
-  /** The newest id live delivery has brought while connections resume. */
+  /** The newest id live delivery has brought while subscriptions resume. */
   private newestLive: ParsedEventId | null = null;
   /** Resolves once the broker subscription is live; rejects when it could not be made. */
   readonly ready: Promise<void>;
@@ -65,31 +82,40 @@ export class HubTopic {
       });
   }
 
-  /** Connections of this topic, live or resuming. */
+  /** Subscriptions of this topic, live or resuming. */
   get size(): number {
     return this.live.size + this.resuming.size;
   }
 
-  /** Starts a connection whose head is written: live at once, or after replaying from `lastEventId`. */
-  start(conn: TopicConnection, lastEventId: string | undefined): void {
-    const after = parseEventId(lastEventId);
-    const broker = this.host.broker;
-    if (after === null && !broker.latestId) {
-      conn.state = 'live';
-      this.live.add(conn);
-      return;
-    }
-    conn.state = 'resuming';
-    const handover = new Handover();
-    this.resuming.set(conn, handover);
-    if (after === null) void this.position(conn, handover);
-    else void this.resume(conn, handover, lastEventId!, after);
+  /** Counts a subscription attached to this topic (it starts later, once the topic is ready). */
+  attach(): void {
+    this.attached++;
   }
 
-  /** Forgets a connection (closed, cut or ended). */
-  remove(conn: TopicConnection): void {
-    this.live.delete(conn);
-    this.resuming.delete(conn);
+  private pendingOf(slot: TopicSlot): Pending {
+    return slot.framing.kind === 'mux' ? this.mux : this.plain;
+  }
+
+  /** Starts a subscription whose head is written: live at once, or after replaying from `lastEventId`. */
+  start(slot: TopicSlot, lastEventId: string | undefined): void {
+    const after = parseEventId(lastEventId);
+    this.pendingOf(slot).readers++;
+    if (after === null && !this.host.broker.latestId) {
+      slot.state = 'live';
+      this.live.add(slot);
+      return;
+    }
+    slot.state = 'resuming';
+    const handover = new Handover(slot.framing, this.alias);
+    this.resuming.set(slot, handover);
+    if (after === null) void this.position(slot, handover);
+    else void this.resume(slot, handover, lastEventId!, after);
+  }
+
+  /** Forgets a subscription (closed, cut or ended); true when it was the last one attached. */
+  remove(slot: TopicSlot): boolean {
+    if (this.live.delete(slot) || this.resuming.delete(slot)) this.pendingOf(slot).readers--;
+    return --this.attached === 0;
   }
 
   /**
@@ -97,20 +123,20 @@ export class HubTopic {
    * newer, so that if it drops before the next event it resumes from there instead of not knowing
    * what it missed.
    */
-  private async position(conn: TopicConnection, handover: Handover): Promise<void> {
+  private async position(slot: TopicSlot, handover: Handover): Promise<void> {
     let latest: string | undefined;
     try {
       latest = await this.host.broker.latestId!(this.ref);
     } catch {
       latest = undefined; // no position: the stream still works, the client just has none yet
     }
-    if (conn.state !== 'resuming') return;
+    if (slot.state !== 'resuming') return;
     const { out, frames } = handover.afterPosition(latest);
-    this.replayed(conn, out, frames);
+    this.replayed(slot, out, frames);
   }
 
   private async resume(
-    conn: TopicConnection,
+    slot: TopicSlot,
     handover: Handover,
     lastEventId: string,
     after: ParsedEventId,
@@ -120,55 +146,71 @@ export class HubTopic {
       replay = await this.host.broker.replay(this.ref, lastEventId);
     } catch {
       // The client reconnects with the same id and tries again.
-      if (conn.state !== 'closed') this.host.end(conn);
+      if (slot.state !== 'closed') this.host.end(slot.conn);
       return;
     }
-    if (conn.state !== 'resuming') return;
+    if (slot.state !== 'resuming') return;
     const counters = this.host.counters;
     counters.replaysServed++;
     if (replay.gap) counters.gapsSignalled++;
     const { out, frames } = handover.afterReplay(replay, lastEventId, after);
     counters.framesWritten += frames;
-    conn.allowance = Buffer.byteLength(out);
-    this.replayed(conn, out, 0);
+    slot.conn.allowance += Buffer.byteLength(out);
+    this.replayed(slot, out, 0);
   }
 
-  /** The replay (or position) is written: the connection waits for the next flush to go live. */
-  private replayed(conn: TopicConnection, out: string, frames: number): void {
-    conn.state = 'ready';
+  /** The replay (or position) is written: the subscription waits for the next flush to go live. */
+  private replayed(slot: TopicSlot, out: string, frames: number): void {
+    slot.state = 'ready';
     if (!this.dirty) this.markDirty();
     this.host.counters.framesWritten += frames;
-    if (out !== '') this.write(conn, out);
+    if (out !== '') this.write(slot.conn, out);
   }
 
   private receive(event: StoredEvent): void {
-    const frame = encodeEvent(event.id, event.name, event.data);
-    this.pending += frame;
-    this.pendingFrames++;
+    const alias = this.alias;
+    let plain: string | undefined;
+    let mux: string | undefined;
+    if (this.plain.readers > 0) {
+      plain = PLAIN.event(alias, event.id, event.name, event.data);
+      this.plain.chunk += plain;
+      this.plain.frames++;
+    }
+    if (this.mux.readers > 0) {
+      mux = MUX.event(alias, event.id, event.name, event.data);
+      this.mux.chunk += mux;
+      this.mux.frames++;
+    }
     if (this.resuming.size > 0) {
       this.newestLive = parseEventId(event.id) ?? this.newestLive;
-      this.toHandovers(event.id, frame);
+      this.toHandovers(event.id, (kind) => (kind === 'mux' ? mux! : plain!));
     }
     if (!this.dirty) this.markDirty();
   }
 
-  /** The broker lost events of this topic on their way here: every connection is told, then live goes on. */
+  /** The broker lost events of this topic on their way here: every subscription is told, then live goes on. */
   private receiveGap(gap: LiveGap): void {
-    const frame = gapFrame(gap.lastEventId, gap.oldestAvailableId);
     const counters = this.host.counters;
     counters.liveGaps++;
     counters.gapsSignalled += this.size;
-    this.pending += frame;
-    this.pendingFrames++;
-    if (this.resuming.size > 0) this.toHandovers(undefined, frame);
+    const frames = { plain: '', mux: '' };
+    for (const pending of [this.plain, this.mux]) {
+      if (pending.readers === 0) continue;
+      const frame = pending.framing.gap(this.alias, gap.lastEventId, gap.oldestAvailableId);
+      frames[pending.framing.kind] = frame;
+      pending.chunk += frame;
+      pending.frames++;
+    }
+    if (this.resuming.size > 0) this.toHandovers(undefined, (kind) => frames[kind]);
     if (!this.dirty) this.markDirty();
   }
 
-  private toHandovers(id: string | undefined, frame: string): void {
+  private toHandovers(id: string | undefined, frameFor: (kind: Framing['kind']) => string): void {
     const max = this.host.maxBufferedBytes;
-    for (const [conn, handover] of this.resuming) {
+    for (const [slot, handover] of this.resuming) {
+      const frame = frameFor(slot.framing.kind);
       const held = id === undefined ? handover.collectControl(frame) : handover.collect(id, frame);
-      if (held > max) this.host.cut(conn);
+      if (held > max) this.host.cut(slot.conn);
     }
   }
 
@@ -177,49 +219,65 @@ export class HubTopic {
     this.host.schedule(this);
   }
 
-  /** Writes this turn's frames to every live connection, then hands ready connections over to live. */
+  /** Writes this turn's frames to every live subscription, then hands ready ones over to live. */
   flush(): void {
     this.dirty = false;
-    const chunk = this.pending;
-    const host = this.host;
-    if (chunk !== '') {
-      this.pending = '';
-      host.counters.framesWritten += this.pendingFrames * this.live.size;
-      this.pendingFrames = 0;
+    const plain = this.take(this.plain);
+    const mux = this.take(this.mux);
+    if (plain !== undefined || mux !== undefined) {
+      const host = this.host;
       const max = host.maxBufferedBytes;
-      // Encoded (and framed as an HTTP/1.1 chunk) once for every socket, not once per socket.
-      let framed: Buffer | undefined;
-      let bytes: Buffer | undefined;
-      for (const conn of this.live) {
+      for (const slot of this.live) {
+        const shared = slot.framing.kind === 'mux' ? mux : plain;
+        if (shared === undefined) continue;
+        host.counters.framesWritten += shared.frames;
+        const conn = slot.conn;
         const socket = conn.socket;
         let buffered: number;
         if (socket !== null) {
-          if (framed === undefined) framed = Buffer.from(frameChunk(chunk));
-          socket.write(framed);
+          socket.write(shared.framed());
           buffered = socket.writableLength;
         } else {
-          if (bytes === undefined) bytes = Buffer.from(chunk);
-          conn.res.write(bytes);
+          conn.res.write(shared.bytes());
           buffered = conn.res.writableLength;
         }
         if (buffered > max + conn.allowance) host.cut(conn);
       }
     }
     if (this.resuming.size > 0) {
-      for (const [conn, handover] of this.resuming) {
-        if (conn.state === 'ready' && handover.caughtUp(this.newestLive)) this.goLive(conn, handover);
+      for (const [slot, handover] of this.resuming) {
+        if (slot.state === 'ready' && handover.caughtUp(this.newestLive)) this.goLive(slot, handover);
       }
     }
   }
 
-  /** Hands a connection whose replay is written over to the live set (during a flush). */
-  private goLive(conn: TopicConnection, handover: Handover): void {
+  /**
+   * The turn's chunk of one framing, encoded (and framed as an HTTP/1.1 chunk) once for every
+   * socket, not once per socket, and only if some socket needs it.
+   */
+  private take(pending: Pending) {
+    const chunk = pending.chunk;
+    if (chunk === '') return undefined;
+    const frames = pending.frames;
+    pending.chunk = '';
+    pending.frames = 0;
+    let framed: Buffer | undefined;
+    let bytes: Buffer | undefined;
+    return {
+      frames,
+      framed: () => (framed ??= Buffer.from(frameChunk(chunk))),
+      bytes: () => (bytes ??= Buffer.from(chunk)),
+    };
+  }
+
+  /** Hands a subscription whose replay is written over to the live set (during a flush). */
+  private goLive(slot: TopicSlot, handover: Handover): void {
     const { out, frames } = handover.take();
-    this.resuming.delete(conn);
-    conn.state = 'live';
-    this.live.add(conn);
+    this.resuming.delete(slot);
+    slot.state = 'live';
+    this.live.add(slot);
     this.host.counters.framesWritten += frames;
-    if (out !== '') this.write(conn, out);
+    if (out !== '') this.write(slot.conn, out);
   }
 
   private write(conn: TopicConnection, chunk: string): void {

@@ -31,3 +31,13 @@ export {
   encodeRetry,
   positionOf,
 } from './encode.ts';
+export type { MultiplexEntry, MuxFrame } from './multiplex.ts';
+export {
+  EMPTY_POSITION,
+  encodeMuxControl,
+  encodeMuxEvent,
+  MULTIPLEX_PATH,
+  parseMuxFrame,
+  SUBSCRIPTION_KEY,
+  SUBSCRIPTIONS_QUERY,
+} from './multiplex.ts';
