@@ -6,12 +6,27 @@ import { beforeAll, describe, expect, test } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** README files whose ```ts blocks must compile, with the folder their imports resolve from. */
-function readmes(): { file: string; base: string }[] {
-  const found: { file: string; base: string }[] = [];
-  // The root README's snippets import every package and the example contract: resolve from the example server.
-  found.push({ file: join(root, 'README.md'), base: join(root, 'examples/market/server') });
-  for (const group of ['packages', 'examples/market', 'bench']) {
+/**
+ * A README whose ```ts and ```tsx blocks must compile, with the folder their imports resolve from
+ * (`tsxBase` for its ```tsx blocks, when they need React and that folder has none).
+ */
+interface Readme {
+  file: string;
+  base: string;
+  tsxBase?: string | undefined;
+}
+
+/** README files whose snippets must compile. */
+function readmes(): Readme[] {
+  const found: Readme[] = [];
+  // The root README's snippets import every package and the example contract: resolve from the example
+  // server; its React snippets from the React example, which has React and @tidings/react.
+  found.push({
+    file: join(root, 'README.md'),
+    base: join(root, 'examples/market/server'),
+    tsxBase: join(root, 'examples/react/web'),
+  });
+  for (const group of ['packages', 'examples/market', 'examples/react', 'bench']) {
     const dir = join(root, group);
     if (!existsSync(dir)) continue;
     const folders = group === 'bench' ? [dir] : readdirSync(dir).map((name) => join(dir, name));
@@ -22,21 +37,28 @@ function readmes(): { file: string; base: string }[] {
   }
   const example = join(root, 'examples/market/README.md');
   if (existsSync(example)) found.push({ file: example, base: join(root, 'examples/market/server') });
+  const react = join(root, 'examples/react/README.md');
+  if (existsSync(react)) found.push({ file: react, base: join(root, 'examples/react/web') });
   return found;
 }
 
-function snippets(markdown: string): { code: string; line: number }[] {
-  const out: { code: string; line: number }[] = [];
-  const fence = /^```(ts|typescript)\s*\n([\s\S]*?)^```/gm;
+function snippets(markdown: string): { code: string; line: number; tsx: boolean }[] {
+  const out: { code: string; line: number; tsx: boolean }[] = [];
+  const fence = /^```(ts|typescript|tsx)\s*\n([\s\S]*?)^```/gm;
   for (const match of markdown.matchAll(fence)) {
-    out.push({ code: match[2]!, line: markdown.slice(0, match.index).split('\n').length });
+    out.push({
+      code: match[2]!,
+      line: markdown.slice(0, match.index).split('\n').length,
+      tsx: match[1] === 'tsx',
+    });
   }
   return out;
 }
 
 function compilerOptions(): ts.CompilerOptions {
   const config = ts.readConfigFile(join(root, 'tsconfig.base.json'), ts.sys.readFile);
-  return ts.parseJsonConfigFileContent(config.config, ts.sys, root).options;
+  // JSX as the repo's tsconfig.json compiles it; only ```tsx snippets (virtual .tsx files) read it.
+  return { ...ts.parseJsonConfigFileContent(config.config, ts.sys, root).options, jsx: ts.JsxEmit.ReactJSX };
 }
 
 interface Snippet {
@@ -46,12 +68,14 @@ interface Snippet {
 }
 
 /** One program for every snippet of every README: each snippet is a virtual file in its README's base folder. */
-function checkAll(files: { file: string; base: string }[]): Map<string, string[]> {
+function checkAll(files: Readme[]): Map<string, string[]> {
   const virtual = new Map<string, Snippet>();
-  for (const { file, base } of files) {
+  for (const { file, base, tsxBase } of files) {
     const readme = relative(root, file);
-    snippets(readFileSync(file, 'utf8')).forEach(({ code, line }, index) => {
-      const name = join(base, `__readme_snippet_${readme.replace(/[^A-Za-z0-9]/g, '_')}_${index}__.ts`);
+    snippets(readFileSync(file, 'utf8')).forEach(({ code, line, tsx }, index) => {
+      const folder = tsx ? (tsxBase ?? base) : base;
+      const stem = `__readme_snippet_${readme.replace(/[^A-Za-z0-9]/g, '_')}_${index}__`;
+      const name = join(folder, `${stem}.${tsx ? 'tsx' : 'ts'}`);
       virtual.set(name, { readme, text: `${code}\nexport {};\n`, line });
     });
   }

@@ -16,7 +16,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 /** The contract whose generated client the client README's bundle figure is about. */
 const MARKET_CONTRACT = path.join(ROOT, 'test-kit/src/contract.ts');
-const PACKAGES = ['contract', 'server', 'redis', 'client', 'codegen'] as const;
+const PACKAGES = ['contract', 'server', 'redis', 'client', 'codegen', 'react'] as const;
 
 /**
  * TypeScript versions the READMEs claim, with the package that installs each: the current one, and the
@@ -31,8 +31,11 @@ type TypeScriptVersion = keyof typeof TYPESCRIPT;
 /** Build, pack and install: well under a minute on a warm npm cache, a few minutes at worst. */
 const SETUP_TIMEOUT_MS = 180_000;
 
-/** "7.4 KB", as the client README counts: what a page loads of a generated client, gzipped (6.7 KB before the reliability work of issue 12; see the client README). */
-const MAX_GZIP_LOADED = Math.floor(7.4 * 1024);
+/** "10.4 KB", as the client README counts: what a page loads of a generated client, gzipped (6.7 KB before the reliability work of issue 12 and multiplexing; see the client README). */
+const MAX_GZIP_LOADED = Math.floor(10.4 * 1024);
+
+/** What @tidings/react's hooks add to a page that loads a generated client and React, gzipped (see the react README). */
+const MAX_GZIP_HOOKS = 1_400;
 
 /** Environment of the consumer's processes: no workspace condition, no pnpm settings, no checkout on PATH. */
 function consumerEnv(): NodeJS.ProcessEnv {
@@ -108,6 +111,9 @@ describe('the packed tarballs, installed with npm in a folder outside the checko
         ...ours,
         fastify: '^5.0.0',
         zod: '^4.1.0',
+        react: '^19.0.0',
+        'react-dom': '^19.0.0',
+        '@types/react': '^19.0.0',
         '@types/node': '^20.19.0',
         ...Object.fromEntries(Object.values(TYPESCRIPT).map(({ dir, spec }) => [dir, spec])),
       },
@@ -177,9 +183,19 @@ describe('the packed tarballs, installed with npm in a folder outside the checko
       data: unknown;
       refused: boolean;
     };
-    expect(Object.keys(result.exported)).toHaveLength(9);
+    expect(Object.keys(result.exported)).toHaveLength(10);
     for (const [entry, count] of Object.entries(result.exported)) expect(count, entry).toBeGreaterThan(0);
     expect(result).toMatchObject({ type: 'story', data: { title: 'Hello from require()' }, refused: true });
+  }, 60_000);
+
+  test('plain `node react-ssr.mjs`: @tidings/react hooks rendered by react-dom/server show the initial state and open no connection', async () => {
+    const ssr = await node(['react-ssr.mjs']);
+    expectSuccess(ssr);
+    expect(JSON.parse(lastLine(ssr.stdout))).toEqual({
+      html: '<p data-status="connecting">no story yet<!-- --> (0)</p>',
+      requests: 0,
+      connections: 0,
+    });
   }, 60_000);
 
   const typeChecks = (Object.keys(TYPESCRIPT) as TypeScriptVersion[]).flatMap((version) =>
@@ -221,7 +237,7 @@ describe('the packed tarballs, installed with npm in a folder outside the checko
     expect(JSON.parse(lastLine(generatedApp.stdout))).toEqual({ price: 42.5, at: 'now' });
   }, 120_000);
 
-  test(`the generated client, bundled from the installed dist (esbuild, minified, gzipped), loads at most ${MAX_GZIP_LOADED} bytes (7.4 KB) and no zod`, async ({
+  test(`the generated client, bundled from the installed dist (esbuild, minified, gzipped), loads at most ${MAX_GZIP_LOADED} bytes (10.4 KB) and no zod`, async ({
     annotate,
   }) => {
     const figures = await measureBundle(path.join(app, 'src/api.generated.ts'), { workDir: app });
@@ -234,6 +250,26 @@ describe('the packed tarballs, installed with npm in a folder outside the checko
       figures.loaded,
       `loaded ${figures.loaded} B, single file ${figures.singleFile} B`,
     ).toBeLessThanOrEqual(MAX_GZIP_LOADED);
+  }, 60_000);
+
+  test(`@tidings/react's hooks, bundled from the installed dist, add at most ${MAX_GZIP_HOOKS} bytes to a page with the generated client and React`, async ({
+    annotate,
+  }) => {
+    const [baseline, hooks] = await Promise.all([
+      measureBundle(path.join(app, 'src/react-baseline.ts'), { workDir: app }),
+      measureBundle(path.join(app, 'src/react-hooks.ts'), { workDir: app }),
+    ]);
+    const added = hooks.loaded - baseline.loaded;
+    await annotate(
+      `hooks: +${added} B loaded (+${hooks.singleFile - baseline.singleFile} B single file) over ${baseline.loaded} B`,
+    );
+    expect(hooks.loadedInputs.some((input) => input.includes('node_modules/@tidings/react/dist/'))).toBe(
+      true,
+    );
+    expect(baseline.loadedInputs.some((input) => input.includes('node_modules/react/'))).toBe(true);
+    expect(hooks.loadedInputs.some((input) => input.includes('/zod/'))).toBe(false);
+    expect(added).toBeGreaterThan(300);
+    expect(added, `hooks add ${added} B`).toBeLessThanOrEqual(MAX_GZIP_HOOKS);
   }, 60_000);
 
   test.concurrent.each(PACKAGES)(

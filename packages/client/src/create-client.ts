@@ -3,8 +3,10 @@ import { TidingsContractError, TidingsError } from '@tidings/contract/errors';
 import { streamDescriptors } from '@tidings/contract/wire';
 import { createEventSourceTransport } from './event-source-transport.ts';
 import { createFetchTransport } from './fetch-transport.ts';
+import { createMultiplexTransport } from './multiplex-transport.ts';
+import type { BroadcastChannelLike, LockManagerLike } from './shared-transport.ts';
 import { createSubscription, type ResolvedReconnect } from './subscription.ts';
-import type { Transport } from './transport.ts';
+import { type Transport, transportError } from './transport.ts';
 import type { ClientOptions, QueryValues, SubscribeOptions, Subscription, TidingsClient } from './types.ts';
 import { topicUrl } from './url.ts';
 
@@ -73,6 +75,46 @@ function resolveTransport(options: ClientOptions): Transport {
   return createEventSourceTransport({ EventSource, withCredentials: options.credentials === 'include' });
 }
 
+/** True where tabs can share a connection: the Web Locks API and `BroadcastChannel`. */
+function canShareAcrossTabs(): boolean {
+  return (
+    typeof (globalThis as { navigator?: { locks?: unknown } }).navigator?.locks === 'object' &&
+    typeof (globalThis as { BroadcastChannel?: unknown }).BroadcastChannel === 'function'
+  );
+}
+
+/**
+ * The transport shared between tabs, loaded on demand (a page that does not share does not
+ * download it when the bundler splits chunks).
+ */
+function sharedTransport(name: string, connection: () => Transport): Transport {
+  const loading = import('./shared-transport.ts').then((module) =>
+    module.createSharedTransport({
+      name,
+      connection,
+      locks: (globalThis as unknown as { navigator: { locks: LockManagerLike } }).navigator.locks,
+      channel: (channelName) =>
+        new (
+          globalThis as unknown as { BroadcastChannel: new (name: string) => BroadcastChannelLike }
+        ).BroadcastChannel(channelName),
+    }),
+  );
+  loading.catch(() => {});
+  return {
+    connect(request, handlers) {
+      loading.then(
+        (transport) => {
+          if (!request.signal.aborted) transport.connect(request, handlers);
+        },
+        (cause: unknown) =>
+          handlers.onEnd({
+            error: transportError(request.stream, 'could not load the tab-sharing code.', cause),
+          }),
+      );
+    },
+  };
+}
+
 /**
  * Creates a typed client from a contract (schemas available: `validate: true` works) or from a
  * descriptor (what a generated client passes; no schemas, so no zod in a browser bundle).
@@ -119,9 +161,30 @@ export function createClient(
   if ('close' in descriptor.streams) {
     throw new TidingsContractError('@tidings/client: stream "close" clashes with client.close(); rename it.');
   }
-  const transport = resolveTransport(options);
   const reconnect = resolveReconnect(options);
   const connectTimeoutMs = numberOption(options, 'connectTimeoutMs', 15_000, 0);
+  const single = resolveTransport(options);
+  const multiplexed = () =>
+    createMultiplexTransport({
+      baseUrl: options.baseUrl,
+      inner: single,
+      headers: options.headers,
+      fingerprint,
+      reconnect,
+      connectTimeoutMs,
+    });
+  if (options.shareAcrossTabs && options.multiplex === false) {
+    throw configError('shareAcrossTabs shares one multiplexed connection; it needs multiplex (leave it on).');
+  }
+  const transport =
+    options.multiplex === false
+      ? single
+      : options.shareAcrossTabs && canShareAcrossTabs()
+        ? sharedTransport(
+            `${new URL(options.baseUrl, globalThis.location?.href).href}|${descriptor.fingerprint}`,
+            multiplexed,
+          )
+        : multiplexed();
   const open = new Set<Subscription>();
   let closed = false;
 
@@ -145,6 +208,7 @@ export function createClient(
         stream,
         descriptor: streamDescriptor,
         url: topicUrl(options.baseUrl, stream, streamDescriptor, params ?? {}, query),
+        topic: { params: params ?? {}, query },
         fingerprint,
         transport,
         headers: options.headers,

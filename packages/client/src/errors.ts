@@ -24,3 +24,22 @@ export function isTidingsHttpError(value: unknown): value is TidingsHttpError {
     typeof value === 'object' && value !== null && (value as { [HTTP_BRAND]?: unknown })[HTTP_BRAND] === true
   );
 }
+
+/**
+ * The server refused the subscription because the client was built on a contract it no longer serves
+ * (HTTP 409 from a hub with `onContractMismatch: 'reject'`): not retried; an app shows "please reload".
+ */
+export class TidingsContractMismatchError extends TidingsHttpError {
+  override name = 'TidingsContractMismatchError';
+  override readonly code = 'CONTRACT_MISMATCH';
+  /** The contract fingerprint this client sent. */
+  readonly clientFingerprint: string;
+  /** The server's fingerprint, from the 409 body; `undefined` through an `EventSource`, which shows no body. */
+  readonly serverFingerprint: string | undefined;
+
+  constructor(message: string, body: unknown, fingerprints: { client: string; server: string | undefined }) {
+    super(message, 409, body);
+    this.clientFingerprint = fingerprints.client;
+    this.serverFingerprint = fingerprints.server;
+  }
+}

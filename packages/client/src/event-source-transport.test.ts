@@ -18,7 +18,7 @@ describe('eventsource transport (the eventsource package) against a raw SSE serv
       openStream(res);
       res.write(frame('1-0', 'quote', { price: 3, at: 'now' }));
     });
-    using client = createMarketClient({ ...options, baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, ...options, baseUrl: server.url });
     using sub = client.ticker.subscribe({ symbol: 'ACME' }, { query: { depth: 2 } });
     const quote = await nextEvent(sub, 'quote');
     expect(quote).toEqual({ type: 'quote', data: { price: 3, at: 'now' }, id: '1-0' });
@@ -33,7 +33,7 @@ describe('eventsource transport (the eventsource package) against a raw SSE serv
         if (index === 0) res.socket?.destroy();
       });
     });
-    using client = createMarketClient({ ...options, baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, ...options, baseUrl: server.url });
     using sub = client.announcements.subscribe();
     const notices = await collect(sub, 'notice', 2);
     expect(notices.map((e) => e.id)).toEqual(['2-0', '2-1']);
@@ -47,7 +47,7 @@ describe('eventsource transport (the eventsource package) against a raw SSE serv
       res.writeHead(401);
       res.end();
     });
-    using client = createMarketClient({ ...options, baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, ...options, baseUrl: server.url });
     const sub = client.announcements.subscribe();
     const { error } = await nextEvent(sub, 'close');
     expect(error).toBeInstanceOf(TidingsHttpError);
@@ -62,7 +62,7 @@ describe('eventsource transport (the eventsource package) against a raw SSE serv
       openStream(res);
       res.write(frame('9-0', 'notice', { text: 'after 3-0' }));
     });
-    using client = createMarketClient({ ...options, baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, ...options, baseUrl: server.url });
     using sub = client.announcements.subscribe({ lastEventId: '3-0' });
     let gaps = 0;
     sub.addEventListener('gap', () => gaps++);

@@ -15,7 +15,11 @@ describe('fetch transport against a raw SSE server', () => {
       res.write(frame('1-0', 'quote', { price: 1.5, at: 'now' }));
       res.write(frame('1-1', 'halted', { reason: 'news' }));
     });
-    using client = createMarketClient({ baseUrl: `${server.url}/streams/`, headers: { 'x-app': 'test' } });
+    using client = createMarketClient({
+      multiplex: false,
+      baseUrl: `${server.url}/streams/`,
+      headers: { 'x-app': 'test' },
+    });
     using sub = client.ticker.subscribe({ symbol: 'ACME' }, { query: { depth: 3 } });
     const quote = nextEvent(sub, 'quote');
     const halted = nextEvent(sub, 'halted');
@@ -40,6 +44,7 @@ describe('fetch transport against a raw SSE server', () => {
     });
     let calls = 0;
     using client = createClient(marketDescriptor, {
+      multiplex: false,
       baseUrl: server.url,
       headers: async () => ({ authorization: `Bearer t${++calls}` }),
       reconnect: { initialDelayMs: 5000, maxDelayMs: 5000 },
@@ -60,7 +65,7 @@ describe('fetch transport against a raw SSE server', () => {
       res.writeHead(403, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'forbidden' }));
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url, reconnect: fast });
     const sub = client.ticker.subscribe({ symbol: 'ACME' });
     const error = nextEvent(sub, 'error');
     const closed = nextEvent(sub, 'close');
@@ -88,7 +93,7 @@ describe('fetch transport against a raw SSE server', () => {
       openStream(res);
       res.write(frame('1-0', 'notice', { text: 'ok' }));
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url, reconnect: fast });
     using sub = client.announcements.subscribe();
     const error = await nextEvent(sub, 'error');
     expect(error.fatal).toBe(false);
@@ -103,7 +108,7 @@ describe('fetch transport against a raw SSE server', () => {
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<html></html>');
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url, reconnect: fast });
     const sub = client.announcements.subscribe();
     const { error } = await nextEvent(sub, 'close');
     expect(error?.message).toMatch(
@@ -118,7 +123,7 @@ describe('fetch transport against a raw SSE server', () => {
       res.write(`retry: 10\n\n${frame(`9-${index}`, 'notice', { text: `n${index}` })}`);
       // Then silence: no heartbeat, no end.
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url, reconnect: fast });
     using sub = client.announcements.subscribe();
     const error = await nextEvent(sub, 'error');
     expect(error.error.message).toMatch(/nothing for 100 ms \(heartbeat 40 ms\); reconnecting/);
@@ -139,7 +144,7 @@ describe('fetch transport against a raw SSE server', () => {
       timers.push(timer);
       res.on('close', () => clearInterval(timer));
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url, reconnect: fast });
     using sub = client.announcements.subscribe();
     const errors: unknown[] = [];
     sub.addEventListener('error', (e) => errors.push(e.error));
@@ -158,7 +163,7 @@ describe('fetch transport against a raw SSE server', () => {
       res.write('id: 1-1\nevent: notice\ndata: not json\n\n');
       res.write(frame('1-2', 'notice', { text: 'fine' }));
     });
-    using client = createMarketClient({ baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url });
     using sub = client.announcements.subscribe();
     const error = nextEvent(sub, 'error');
     const notice = nextEvent(sub, 'notice');
@@ -199,6 +204,7 @@ describe('fetch transport after an abort', () => {
         onOpen: () => opened(),
         onMessage: () => reported.push('message'),
         onRetry: () => reported.push('retry'),
+        onInterrupt: () => reported.push('interrupt'),
         onEnd: () => reported.push('end'),
       },
     );

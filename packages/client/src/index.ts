@@ -7,7 +7,7 @@ export {
   TidingsValidationError,
 } from '@tidings/contract/errors';
 export { createClient } from './create-client.ts';
-export { isTidingsHttpError, TidingsHttpError } from './errors.ts';
+export { isTidingsHttpError, TidingsContractMismatchError, TidingsHttpError } from './errors.ts';
 export type {
   EventSourceConstructorLike,
   EventSourceLike,

@@ -44,7 +44,12 @@ describe('the parser buffers at most maxEventBytes of one line or event', () => 
       res.write(`retry: 10\n\n${frame('1-0', 'notice', { text: 'before' })}`);
       firstConnection = endlessLine(res);
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast, maxEventBytes: 65_536 });
+    using client = createMarketClient({
+      multiplex: false,
+      baseUrl: server.url,
+      reconnect: fast,
+      maxEventBytes: 65_536,
+    });
     using sub = client.announcements.subscribe();
     const notices = collect(sub, 'notice', 2);
     const { error, fatal } = await nextEvent(sub, 'error');
@@ -68,7 +73,7 @@ describe('the parser buffers at most maxEventBytes of one line or event', () => 
       res.write('retry: 10\n\n');
       void endlessLine(res);
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url, reconnect: fast });
     using sub = client.announcements.subscribe();
     const { error } = await nextEvent(sub, 'error');
     expect(error.message).toContain('passed maxEventBytes (1048576)');
@@ -84,7 +89,12 @@ describe('the parser buffers at most maxEventBytes of one line or event', () => 
       // 20,000 lines of 10 characters: no single line is long, the event is (and never ends).
       res.write(`id: 1-1\nevent: notice\n${'data: 0123456789\n'.repeat(20_000)}`);
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast, maxEventBytes: 65_536 });
+    using client = createMarketClient({
+      multiplex: false,
+      baseUrl: server.url,
+      reconnect: fast,
+      maxEventBytes: 65_536,
+    });
     using sub = client.announcements.subscribe();
     const notices = collect(sub, 'notice', 2);
     const { error } = await nextEvent(sub, 'error');
@@ -97,10 +107,14 @@ describe('the parser buffers at most maxEventBytes of one line or event', () => 
 
   test('maxEventBytes must be a positive number', () => {
     for (const maxEventBytes of [0, -1, Number.NaN, 2 ** 31]) {
-      expect(() => createClient(marketDescriptor, { baseUrl: 'http://h', maxEventBytes })).toThrow(
+      expect(() =>
+        createClient(marketDescriptor, { multiplex: false, baseUrl: 'http://h', maxEventBytes }),
+      ).toThrow(
         `@tidings/client: options.maxEventBytes is ${maxEventBytes}; expected a number from 1 to 2147483647.`,
       );
     }
-    expect(() => createClient(marketDescriptor, { baseUrl: 'http://h', maxEventBytes: 1 })).not.toThrow();
+    expect(() =>
+      createClient(marketDescriptor, { multiplex: false, baseUrl: 'http://h', maxEventBytes: 1 }),
+    ).not.toThrow();
   });
 });

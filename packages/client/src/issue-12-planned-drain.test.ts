@@ -21,6 +21,7 @@ describe.each(transports)('%s transport', (_name, options) => {
       else res.write(frame('2-0', 'notice', { text: 'after' }));
     });
     using client = createMarketClient({
+      multiplex: false,
       ...options,
       baseUrl: server.url,
       reconnect: { initialDelayMs: 20, maxDelayMs: 200 },
@@ -48,6 +49,7 @@ describe.each(transports)('%s transport', (_name, options) => {
       else res.write(frame('2-0', 'notice', { text: 'after' }));
     });
     using client = createMarketClient({
+      multiplex: false,
       ...options,
       baseUrl: server.url,
       reconnect: { initialDelayMs: 20, maxDelayMs: 200 },

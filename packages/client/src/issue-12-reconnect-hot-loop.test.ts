@@ -21,6 +21,7 @@ describe.each(['fetch', 'eventsource'] as const)('a stream that ends at once (%s
       res.end(ENDS_AT_ONCE);
     });
     using client = createMarketClient({
+      multiplex: false,
       ...options,
       baseUrl: server.url,
       reconnect: { initialDelayMs: 20, maxDelayMs: 60_000 },

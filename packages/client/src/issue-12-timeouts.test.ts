@@ -28,6 +28,7 @@ describe.each(transports)('connect timeout (%s transport)', (_name, options) => 
       res.write(frame('2-0', 'notice', { text: 'answered' }));
     });
     using client = createMarketClient({
+      multiplex: false,
       ...options,
       baseUrl: server.url,
       reconnect: fast,
@@ -49,6 +50,7 @@ describe.each(transports)('connect timeout (%s transport)', (_name, options) => 
   test('timeouts count as failed attempts: backoff, then maxAttempts closes with the error', async () => {
     await using server = await rawServer(() => {});
     using client = createMarketClient({
+      multiplex: false,
       ...options,
       baseUrl: server.url,
       reconnect: { ...fast, maxAttempts: 2 },
@@ -68,7 +70,12 @@ describe('idle timeout (fetch transport)', () => {
       res.write(`retry: 10\n\n${frame(`1-${index}`, 'notice', { text: `n${index}` })}`);
       // Then silence: no heartbeat, no end.
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast, idleTimeoutMs: 200 });
+    using client = createMarketClient({
+      multiplex: false,
+      baseUrl: server.url,
+      reconnect: fast,
+      idleTimeoutMs: 200,
+    });
     using sub = client.announcements.subscribe();
     const { error, fatal } = await nextEvent(sub, 'error');
     expect(fatal).toBe(false);
@@ -84,7 +91,12 @@ describe('idle timeout (fetch transport)', () => {
       openStream(res, { 'x-tidings-heartbeat': '40' });
       res.write(`retry: 10\n\n${frame(`1-${index}`, 'notice', { text: `n${index}` })}`);
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast, idleTimeoutMs: 600_000 });
+    using client = createMarketClient({
+      multiplex: false,
+      baseUrl: server.url,
+      reconnect: fast,
+      idleTimeoutMs: 600_000,
+    });
     using sub = client.announcements.subscribe();
     const { error } = await nextEvent(sub, 'error');
     expect(error.message).toMatch(/nothing for 100 ms \(heartbeat 40 ms\); reconnecting/);
@@ -94,10 +106,12 @@ describe('idle timeout (fetch transport)', () => {
 test('the timeouts must be numbers of milliseconds, 0 turning them off', () => {
   for (const name of ['connectTimeoutMs', 'idleTimeoutMs'] as const) {
     for (const value of [-1, Number.NaN, 2 ** 31]) {
-      expect(() => createClient(marketDescriptor, { baseUrl: 'http://h', [name]: value })).toThrow(
-        `@tidings/client: options.${name} is ${value}; expected a number from 0 to 2147483647.`,
-      );
+      expect(() =>
+        createClient(marketDescriptor, { multiplex: false, baseUrl: 'http://h', [name]: value }),
+      ).toThrow(`@tidings/client: options.${name} is ${value}; expected a number from 0 to 2147483647.`);
     }
-    expect(() => createClient(marketDescriptor, { baseUrl: 'http://h', [name]: 0 })).not.toThrow();
+    expect(() =>
+      createClient(marketDescriptor, { multiplex: false, baseUrl: 'http://h', [name]: 0 }),
+    ).not.toThrow();
   }
 });

@@ -10,13 +10,15 @@ const fast = { initialDelayMs: 10, maxDelayMs: 50 };
 
 describe('createClient checks its options', () => {
   test('validate: true needs schemas: a descriptor is refused at createClient', () => {
-    expect(() => createClient(marketDescriptor, { baseUrl: 'http://h', validate: true })).toThrow(
-      TidingsContractError,
-    );
-    expect(() => createClient(marketDescriptor, { baseUrl: 'http://h', validate: true })).toThrow(
-      /^@tidings\/client: validate: true needs the contract's schemas; a descriptor has none/,
-    );
-    expect(() => createClient(market, { baseUrl: 'http://h', validate: true })).not.toThrow();
+    expect(() =>
+      createClient(marketDescriptor, { multiplex: false, baseUrl: 'http://h', validate: true }),
+    ).toThrow(TidingsContractError);
+    expect(() =>
+      createClient(marketDescriptor, { multiplex: false, baseUrl: 'http://h', validate: true }),
+    ).toThrow(/^@tidings\/client: validate: true needs the contract's schemas; a descriptor has none/);
+    expect(() =>
+      createClient(market, { multiplex: false, baseUrl: 'http://h', validate: true }),
+    ).not.toThrow();
   });
 
   test('the eventsource transport refuses headers; bad reconnect settings name both values', () => {
@@ -26,22 +28,35 @@ describe('createClient checks its options', () => {
       close() {}
     }
     const base = { baseUrl: 'http://h', transport: 'eventsource', EventSource: FakeEventSource } as const;
-    expect(() => createClient(market, { ...base, headers: { authorization: 'x' } })).toThrow(
-      /^@tidings\/client: transport "eventsource" cannot send headers/,
-    );
     expect(() =>
-      createClient(market, { baseUrl: 'http://h', transport: 'eventsource', EventSource: undefined }),
+      createClient(market, { multiplex: false, ...base, headers: { authorization: 'x' } }),
+    ).toThrow(/^@tidings\/client: transport "eventsource" cannot send headers/);
+    expect(() =>
+      createClient(market, {
+        multiplex: false,
+        baseUrl: 'http://h',
+        transport: 'eventsource',
+        EventSource: undefined,
+      }),
     ).toThrow(/no EventSource on this platform; pass options.EventSource/);
     expect(() =>
-      createClient(market, { baseUrl: 'http://h', reconnect: { initialDelayMs: 500, maxDelayMs: 100 } }),
+      createClient(market, {
+        multiplex: false,
+        baseUrl: 'http://h',
+        reconnect: { initialDelayMs: 500, maxDelayMs: 100 },
+      }),
     ).toThrow('reconnect.maxDelayMs (100) is below reconnect.initialDelayMs (500)');
     expect(() =>
-      createClient(market, { baseUrl: 'http://h', transport: 'websocket' as unknown as 'fetch' }),
+      createClient(market, {
+        multiplex: false,
+        baseUrl: 'http://h',
+        transport: 'websocket' as unknown as 'fetch',
+      }),
     ).toThrow(`unknown transport "websocket". Use 'fetch' or 'eventsource'.`);
   });
 
   test('a query on a stream that declares none is refused, naming the stream and keys', () => {
-    using client = createClient(market, { baseUrl: 'http://127.0.0.1:9' });
+    using client = createClient(market, { multiplex: false, baseUrl: 'http://127.0.0.1:9' });
     expect(() => client.announcements.subscribe({ query: { depth: 1 } })).toThrow(
       '@tidings/client: stream "announcements" declares no query, but subscribe() got query keys [depth].',
     );
@@ -55,7 +70,7 @@ describe('subscription lifecycle', () => {
       res.write(frame('1-0', 'quote', { price: 'high', at: 'now' }));
       res.write(frame('1-1', 'quote', { price: 2, at: 'now' }));
     });
-    using client = createClient(market, { baseUrl: server.url, validate: true });
+    using client = createClient(market, { multiplex: false, baseUrl: server.url, validate: true });
     using sub = client.ticker.subscribe({ symbol: 'ACME' });
     const quotes: unknown[] = [];
     sub.addEventListener('quote', (e) => quotes.push(e.data));
@@ -78,7 +93,7 @@ describe('subscription lifecycle', () => {
       res.write(`event: gap\ndata: ${JSON.stringify({ lastEventId: '1-0', oldestAvailableId: '7-0' })}\n\n`);
       res.write(frame('7-0', 'notice', { text: 'after gap' }));
     });
-    using client = createMarketClient({ baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url });
     using sub = client.announcements.subscribe({ lastEventId: '1-0' });
     const gap = nextEvent(sub, 'gap');
     const notice = nextEvent(sub, 'notice');
@@ -93,7 +108,7 @@ describe('subscription lifecycle', () => {
       if (index === 1) res.write(frame('4-0', 'notice', { text: 'first' }));
       if (index < 2) res.end();
     });
-    using client = createMarketClient({ baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url });
     using sub = client.announcements.subscribe();
     const gaps: unknown[] = [];
     sub.addEventListener('gap', (e) => gaps.push(e));
@@ -110,7 +125,7 @@ describe('subscription lifecycle', () => {
           frame(`1-${i}`, i % 2 ? 'halted' : 'quote', i % 2 ? { reason: `r${i}` } : { price: i, at: '' }),
         );
     });
-    using client = createMarketClient({ baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url });
     const sub = client.ticker.subscribe({ symbol: 'ACME' });
     const seen: string[] = [];
     for await (const ev of sub) {
@@ -126,7 +141,7 @@ describe('subscription lifecycle', () => {
       res.writeHead(404);
       res.end();
     });
-    using client = createMarketClient({ baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url });
     const sub = client.announcements.subscribe();
     await expect(async () => {
       for await (const _ of sub) expect.unreachable();
@@ -139,6 +154,7 @@ describe('subscription lifecycle', () => {
       res.end();
     });
     using client = createMarketClient({
+      multiplex: false,
       baseUrl: server.url,
       reconnect: { initialDelayMs: 20, maxDelayMs: 40 },
     });
@@ -164,6 +180,7 @@ describe('subscription lifecycle', () => {
     await using server = await rawServer((_req, res) => openStream(res));
     let release: (headers: Record<string, string>) => void = () => {};
     using client = createMarketClient({
+      multiplex: false,
       baseUrl: server.url,
       headers: () => new Promise((resolve) => (release = resolve)),
     });
@@ -184,7 +201,7 @@ describe('subscription lifecycle', () => {
       openStream(res);
       res.end(frame('1-0', 'notice', { text: 'bye' }));
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: false });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url, reconnect: false });
     const sub = client.announcements.subscribe();
     await nextEvent(sub, 'close');
     expect(sub.status).toBe('closed');
@@ -197,7 +214,11 @@ describe('subscription lifecycle', () => {
       res.writeHead(502);
       res.end();
     });
-    using client = createMarketClient({ baseUrl: server.url, reconnect: { ...fast, maxAttempts: 2 } });
+    using client = createMarketClient({
+      multiplex: false,
+      baseUrl: server.url,
+      reconnect: { ...fast, maxAttempts: 2 },
+    });
     const sub = client.announcements.subscribe();
     const { error } = await nextEvent(sub, 'close');
     expect(error).toMatchObject({ status: 502 });
@@ -209,7 +230,7 @@ describe('subscription lifecycle', () => {
       openStream(res);
       res.write(frame('1-0', 'notice', { text: 'x' }));
     });
-    using client = createMarketClient({ baseUrl: server.url });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url });
     using sub = client.announcements.subscribe();
     const thrown = new Promise<unknown>((resolve) => {
       const previous = process.listeners('uncaughtException');

@@ -9,6 +9,7 @@ import {
   type TransportEnd,
   type TransportHandlers,
   type TransportMessage,
+  type TransportTopic,
   transportError,
 } from './transport.ts';
 import type {
@@ -32,6 +33,8 @@ export interface SubscriptionConfig {
   readonly stream: string;
   readonly descriptor: StreamDescriptor;
   readonly url: string;
+  /** The subscription's params and query, for a multiplexing transport. */
+  readonly topic: TransportTopic;
   /** A promise while a contract's fingerprint is being computed. */
   readonly fingerprint: string | Promise<string>;
   readonly transport: Transport;
@@ -233,6 +236,12 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
       onRetry(ms) {
         serverRetryMs = ms;
       },
+      onInterrupt(error) {
+        if (!live() || isClosed()) return;
+        status = 'connecting';
+        openedAt = undefined;
+        if (error) report(error);
+      },
       onEnd(end) {
         if (!live()) return;
         onEnd(end);
@@ -273,6 +282,7 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
             lastEventId,
             events: config.descriptor.events,
             signal: controller.signal,
+            topic: config.topic,
           },
           handlersFor(controller),
         );

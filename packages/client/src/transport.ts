@@ -1,5 +1,5 @@
 import { TidingsError } from '@tidings/contract/errors';
-import { TidingsHttpError } from './errors.ts';
+import { TidingsContractMismatchError, TidingsHttpError } from './errors.ts';
 
 /** What a transport needs to open one connection. */
 export interface TransportRequest {
@@ -17,6 +17,14 @@ export interface TransportRequest {
   readonly events: readonly string[];
   /** Aborting it stops every network activity of this connection. */
   readonly signal: AbortSignal;
+  /** The subscription as data (stream, params, query), for a transport that carries many over one connection. */
+  readonly topic?: TransportTopic | undefined;
+}
+
+/** A subscription's stream, params and query. */
+export interface TransportTopic {
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly query: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** One SSE message as a transport reads it. */
@@ -43,6 +51,11 @@ export interface TransportHandlers {
   onMessage(message: TransportMessage): void;
   /** The server's `retry:` field. */
   onRetry(ms: number): void;
+  /**
+   * The connection dropped and the transport reconnects by itself (a multiplexed connection
+   * shared by many subscriptions); `onOpen` follows once it is back.
+   */
+  onInterrupt(error: TidingsError | undefined): void;
   /** The connection is over; the subscription decides whether and when to reconnect. */
   onEnd(end: TransportEnd): void;
 }
@@ -59,10 +72,20 @@ export function isFatalStatus(status: number): boolean {
 
 /** The error for a response that is not a stream; a fatal status says not to retry. */
 export function httpError(request: TransportRequest, status: number, body: unknown): TidingsHttpError {
-  const detail =
-    typeof body === 'object' && body !== null && 'error' in body
-      ? ` (${String((body as { error: unknown }).error)})`
-      : '';
+  const error = typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
+  const detail = error === undefined ? '' : ` (${String(error)})`;
+  // A hub answers 409 only to a contract mismatch; an EventSource shows the status but no body.
+  if (status === 409 && (body === undefined || error === 'contract_mismatch')) {
+    const expected = (body as { expected?: unknown } | undefined)?.expected;
+    const server = typeof expected === 'string' ? expected : undefined;
+    return new TidingsContractMismatchError(
+      `@tidings/client: stream "${request.stream}" got HTTP 409${detail} from GET ${request.url}: the server does not serve this client's contract "${request.fingerprint}"${
+        server === undefined ? '' : ` (it has "${server}")`
+      }; not retrying. Reload the app for the current client, or list "${request.fingerprint}" in the server's compatibleFingerprints.`,
+      body,
+      { client: request.fingerprint, server },
+    );
+  }
   return new TidingsHttpError(
     `@tidings/client: stream "${request.stream}" got HTTP ${status}${detail} from GET ${request.url}; ${isFatalStatus(status) ? 'not retrying' : 'retrying'}.`,
     status,

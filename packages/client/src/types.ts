@@ -91,6 +91,20 @@ export interface ClientOptions {
    * @default false
    */
   validate?: boolean | undefined;
+  /**
+   * Carry every subscription of this client over one connection (`true`), or give each its own (`false`: the
+   * plain per-stream routes, which any SSE server of the contract serves).
+   * @default true
+   */
+  multiplex?: boolean | undefined;
+  /**
+   * Share one connection between the tabs of this origin that use the same `baseUrl` and contract: one
+   * tab (elected with the Web Locks API) holds it, the others get their events over a `BroadcastChannel`,
+   * and another tab takes over when it closes. Needs `multiplex`; where the platform lacks Web Locks or
+   * `BroadcastChannel` (Node), each client keeps its own connection.
+   * @default false
+   */
+  shareAcrossTabs?: boolean | undefined;
 }
 
 /** Options of one subscription. */

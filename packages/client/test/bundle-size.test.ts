@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
  * (built `dist`, a client written by the installed `tidings generate`) is taken by the consumer
  * test, scripts/consumer/consumer.test.ts; raise these only with a reason in the README.
  */
-const MAX_GZIP_LOADED = 7_800;
-const MAX_GZIP_SINGLE_FILE = 9_000;
+const MAX_GZIP_LOADED = 10_400;
+const MAX_GZIP_SINGLE_FILE = 12_500;
 
 // A generated client (descriptor, no schemas) is the browser entry point.
 const entry = fileURLToPath(new URL('./fixtures/market-client.ts', import.meta.url));

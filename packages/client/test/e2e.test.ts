@@ -13,9 +13,21 @@ import { collect, nextEvent } from './helpers/subscription-events.ts';
 const fast = { initialDelayMs: 20, maxDelayMs: 200 };
 const hubOptions = { retryMs: 50, drainWindowMs: 50 };
 const transports = [
-  ['fetch', (url: string) => createMarketClient({ baseUrl: url, reconnect: fast })],
+  ['fetch', (url: string) => createMarketClient({ multiplex: false, baseUrl: url, reconnect: fast })],
   [
     'eventsource',
+    (url: string) =>
+      createMarketClient({
+        multiplex: false,
+        baseUrl: url,
+        reconnect: fast,
+        transport: 'eventsource',
+        EventSource,
+      }),
+  ],
+  ['multiplexed fetch', (url: string) => createMarketClient({ baseUrl: url, reconnect: fast })],
+  [
+    'multiplexed eventsource',
     (url: string) =>
       createMarketClient({ baseUrl: url, reconnect: fast, transport: 'eventsource', EventSource }),
   ],
@@ -132,7 +144,11 @@ describe.each(transports)('end to end against @tidings/server (%s transport)', (
     const sub = client.ticker.subscribe({ symbol: 'ACME' });
     const other = client.announcements.subscribe();
     await Promise.all([nextEvent(sub, 'open'), nextEvent(other, 'open')]);
-    expect(server.hub.stats().connections).toBe(2);
+    // Multiplexed, both subscriptions share one connection.
+    expect(server.hub.stats()).toMatchObject({
+      connections: name.startsWith('multiplexed') ? 1 : 2,
+      subscriptions: 2,
+    });
     sub.close();
     client.close();
     const count = server.requests();
@@ -149,7 +165,7 @@ describe('end to end: resume and errors (fetch transport)', () => {
   test('the server restarts on the same port and the client carries on', async () => {
     const first = await serverResource(createHub(market, hubOptions));
     const { port } = first;
-    using client = createMarketClient({ baseUrl: first.url, reconnect: fast });
+    using client = createMarketClient({ multiplex: false, baseUrl: first.url, reconnect: fast });
     using sub = client.announcements.subscribe();
     await nextEvent(sub, 'open');
     const before = nextEvent(sub, 'notice');
@@ -176,7 +192,7 @@ describe('end to end: resume and errors (fetch transport)', () => {
     for (let i = 0; i < 10; i++) {
       ids.push(await server.hub.streams.announcements.emit('notice', { text: String(i) }));
     }
-    using client = createMarketClient({ baseUrl: server.url, reconnect: fast });
+    using client = createMarketClient({ multiplex: false, baseUrl: server.url, reconnect: fast });
     using sub = client.announcements.subscribe({ lastEventId: ids[0] });
     const gap = nextEvent(sub, 'gap');
     const replayed = collect(sub, 'notice', 3);
@@ -196,7 +212,12 @@ describe('end to end: resume and errors (fetch transport)', () => {
       }),
     });
     await using server = await serverResource(createHub(drifted, hubOptions));
-    using client = createClient(market, { baseUrl: server.url, validate: true, reconnect: fast });
+    using client = createClient(market, {
+      multiplex: false,
+      baseUrl: server.url,
+      validate: true,
+      reconnect: fast,
+    });
     using sub = client.ticker.subscribe({ symbol: 'ACME' });
     await nextEvent(sub, 'open');
     const quotes: unknown[] = [];
@@ -227,6 +248,7 @@ describe('end to end: resume and errors (fetch transport)', () => {
     );
     let n = 0;
     using client = createMarketClient({
+      multiplex: false,
       baseUrl: server.url,
       reconnect: fast,
       headers: async () => ({ authorization: `Bearer ${++n}` }),

@@ -1,12 +1,19 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { fingerprint } from '@tidings/contract';
 import { describe, expect, test } from 'vitest';
+import { kitchenSink } from './__fixtures__/kitchen-sink.ts';
 import { generateAsyncApi, rebaseRefs } from './asyncapi.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const contract = path.join(here, '__fixtures__', 'kitchen-sink.ts');
 const snapshot = path.join(here, '__snapshots__', 'kitchen-sink.asyncapi.yaml');
+/** The fixture's nearest package.json is the codegen package's own. */
+const manifest = JSON.parse(readFileSync(path.join(here, '..', 'package.json'), 'utf8')) as {
+  version: string;
+};
 
 async function parse(text: string) {
   const { document, diagnostics } = await new Parser().parse(text);
@@ -66,6 +73,15 @@ describe('asyncapi', () => {
     const replies = thread?.payload()?.properties()?.['replies'];
     expect(replies?.items()).toBeDefined();
     expect(document?.operations().get('orders')?.action()).toBe('send');
+  }, 60_000);
+
+  test("info carries the contract package's version with the fingerprint, and the fingerprint as x-tidings-fingerprint", async () => {
+    const generated = await generateAsyncApi({ contract, out: snapshot });
+    const { document, errors } = await parse(generated.text);
+    expect(errors).toEqual([]);
+    const print = fingerprint(kitchenSink);
+    expect(document?.info().version()).toBe(`${manifest.version}+${print}`);
+    expect(document?.info().extensions().get('x-tidings-fingerprint')?.value()).toBe(print);
   }, 60_000);
 
   test('a .json path gives the same document as JSON (parsed above as YAML)', async () => {

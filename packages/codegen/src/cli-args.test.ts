@@ -19,6 +19,34 @@ describe('parseCliArgs', () => {
     });
   });
 
+  test('diff with its flags', () => {
+    expect(parseCliArgs(['diff', '--base', 'origin/main', '--contract', 'c.ts'])).toEqual({
+      kind: 'diff',
+      contract: 'c.ts',
+      export: undefined,
+      base: 'origin/main',
+      output: 'text',
+      fingerprints: 'none',
+    });
+    expect(
+      parseCliArgs([
+        'diff',
+        '--base=HEAD~1',
+        '--contract=c.ts',
+        '--export=market',
+        '--json',
+        '--fingerprints',
+      ]),
+    ).toEqual({
+      kind: 'diff',
+      contract: 'c.ts',
+      export: 'market',
+      base: 'HEAD~1',
+      output: 'json',
+      fingerprints: 'chain',
+    });
+  });
+
   test('help and version win over everything else', () => {
     expect(parseCliArgs(['--help'])).toEqual({ kind: 'help' });
     expect(parseCliArgs(['generate', '-h'])).toEqual({ kind: 'help' });
@@ -27,8 +55,8 @@ describe('parseCliArgs', () => {
   });
 
   test.each([
-    [[], 'no command given; expected generate, check or asyncapi.'],
-    [['build'], 'unknown command "build"; expected generate, check or asyncapi.'],
+    [[], 'no command given; expected generate, check, asyncapi or diff.'],
+    [['build'], 'unknown command "build"; expected generate, check, asyncapi or diff.'],
     [
       ['generate', '--out', 'o.ts'],
       'generate needs --contract <file>: the module that exports the contract.',
@@ -44,6 +72,20 @@ describe('parseCliArgs', () => {
     ],
     [['generate', '--contract', 'c.ts', '--out', 'o.ts', '--export='], '--export needs a name.'],
     [['generate', '--bogus'], "Unknown option '--bogus'"],
+    [
+      ['diff', '--contract', 'c.ts'],
+      'diff needs --base <git ref or file>: the old contract (origin/main, HEAD~1, or a file).',
+    ],
+    [
+      ['diff', '--contract', 'c.ts', '--base', 'HEAD', '--out', 'o.ts'],
+      'diff takes no --out; it prints its report.',
+    ],
+    [['diff', '--base', 'HEAD'], 'diff needs --contract <file>: the module that exports the contract.'],
+    [
+      ['check', '--contract', 'c.ts', '--out', 'o.ts', '--base', 'HEAD'],
+      '--base belongs to diff, not check.',
+    ],
+    [['generate', '--contract', 'c.ts', '--out', 'o.ts', '--json'], '--json belongs to diff, not generate.'],
     [['generate', '--contract'], "Option '--contract <value>' argument missing"],
   ])('usage error for %j', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(CliUsageError);

@@ -20,7 +20,7 @@ describe('the tidings CLI as a child process', () => {
       /^Usage: tidings <command> --contract <file> \[--export <name>\] --out <file>\n/,
     );
     expect(run.stdout).toContain(
-      'Exit codes: 0 done (check: up to date), 1 failed (check: stale), 2 usage error.',
+      'Exit codes: 0 done (check: up to date; diff: safe), 1 failed (check: stale; diff: breaking), 2 usage error.',
     );
     expect(run.stderr).toBe('');
   });
@@ -40,7 +40,7 @@ describe('the tidings CLI as a child process', () => {
   });
 
   test.each([
-    [[], 'tidings: no command given; expected generate, check or asyncapi.'],
+    [[], 'tidings: no command given; expected generate, check, asyncapi or diff.'],
     [['check', '--contract', 'c.ts'], 'tidings: check needs --out <file>: the file to compare.'],
     [['asyncapi', '--contract', 'c.ts', '--out', 'api.txt'], 'tidings: asyncapi writes YAML or JSON'],
   ])('runCli returns 2 for usage errors: %j', async (argv, message) => {

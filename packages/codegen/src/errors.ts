@@ -10,3 +10,6 @@ export class TidingsCodegenError extends TidingsError {
     super('CODEGEN_FAILED', message, options);
   }
 }
+
+/** A `tidings diff --base` that names neither a file nor a git commit: the CLI exits 2 (a usage error). */
+export class TidingsCodegenUsageError extends TidingsCodegenError {}

@@ -2,6 +2,10 @@ export type { AsyncApiOptions, AsyncApiSource, GeneratedAsyncApi } from './async
 export { generateAsyncApi, toAsyncApi, writeAsyncApi } from './asyncapi.ts';
 export type { CheckResult } from './check.ts';
 export { checkClient } from './check.ts';
+export type { ChangeKind, ChangePart, ContractChange, Severity } from './contract-diff.ts';
+export { diffContracts, diffJsonSchemas } from './contract-diff.ts';
+export type { DiffOptions, DiffReport, DiffSide } from './diff.ts';
+export { diffContract, formatDiffReport } from './diff.ts';
 export { TidingsCodegenError } from './errors.ts';
 export type { GeneratedClient, GenerateOptions } from './generate.ts';
 export { generateClient, writeClient } from './generate.ts';

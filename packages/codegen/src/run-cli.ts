@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isTidingsError } from '@tidings/contract';
 import { type CliArgs, CliUsageError, parseCliArgs, USAGE } from './cli-args.ts';
+import { TidingsCodegenUsageError } from './errors.ts';
 
 /** Where the CLI writes, and the directory it resolves paths from. */
 export interface CliIo {
@@ -28,6 +29,22 @@ function seconds(start: number): string {
 
 function quoteArg(value: string): string {
   return /^[\w./@:=+-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+async function diff(args: Extract<CliArgs, { kind: 'diff' }>, io: CliIo): Promise<number> {
+  const { diffContract, formatDiffReport } = await import('./diff.ts');
+  const report = await diffContract({
+    contract: args.contract,
+    export: args.export,
+    base: args.base,
+    cwd: io.cwd ?? process.cwd(),
+    fingerprints: args.fingerprints,
+  });
+  if (args.output === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else if (args.fingerprints === 'chain')
+    io.stdout(`${JSON.stringify(report.compatibleFingerprints ?? [])}\n`);
+  else io.stdout(formatDiffReport(report));
+  return report.breaking ? 1 : 0;
 }
 
 async function run(args: Extract<CliArgs, { kind: 'run' }>, io: CliIo): Promise<number> {
@@ -70,8 +87,8 @@ async function run(args: Extract<CliArgs, { kind: 'run' }>, io: CliIo): Promise<
 }
 
 /**
- * Runs the `tidings` CLI and returns its exit code: 0 done, 1 failed (or `check` found a stale file),
- * 2 usage error. Never throws; errors are printed as one readable message, without a stack trace.
+ * Runs the `tidings` CLI and returns its exit code: 0 done, 1 failed (or `check` found a stale file,
+ * or `diff` a breaking change), 2 usage error. Never throws; errors are printed as one readable message, without a stack trace.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let args: CliArgs;
@@ -92,10 +109,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return 0;
   }
   try {
-    return await run(args, io);
+    return args.kind === 'diff' ? await diff(args, io) : await run(args, io);
   } catch (error) {
     if (error instanceof CliUsageError) {
       io.stderr(`tidings: ${error.message}\nRun \`tidings --help\` for usage.\n`);
+      return 2;
+    }
+    if (error instanceof TidingsCodegenUsageError) {
+      io.stderr(`${error.message}\nRun \`tidings --help\` for usage.\n`);
       return 2;
     }
     const message = error instanceof Error ? error.message : String(error);

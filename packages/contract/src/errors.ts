@@ -7,6 +7,7 @@ export type TidingsErrorCode =
   | 'UNKNOWN_STREAM'
   | 'UNKNOWN_EVENT'
   | 'HTTP_ERROR'
+  | 'CONTRACT_MISMATCH'
   | 'BROKER_ERROR'
   | 'HUB_CLOSED'
   | 'TRANSPORT_ERROR'

@@ -33,6 +33,21 @@ function checkNumber(name: string, value: number, min: number, max: number): num
   return value;
 }
 
+/** A frozen copy of `compatibleFingerprints`, or CONFIG_INVALID naming the value that is not a fingerprint. */
+function checkFingerprints(value: unknown): readonly string[] {
+  const fail = (what: string): never => {
+    throw new TidingsError(
+      'CONFIG_INVALID',
+      `@tidings/server: createHub option "compatibleFingerprints" ${what}; expected an array of contract fingerprints (non-empty strings), as \`tidings diff --fingerprints\` prints them.`,
+    );
+  };
+  const show = (entry: unknown) => JSON.stringify(entry) ?? String(entry);
+  if (!Array.isArray(value)) return fail(`is ${show(value)}`);
+  const index = value.findIndex((entry) => typeof entry !== 'string' || entry === '');
+  if (index >= 0) fail(`has ${show(value[index])} at index ${index}`);
+  return Object.freeze([...(value as string[])]);
+}
+
 /**
  * Creates a hub for a contract: typed, validated `emit` per stream and a Fastify plugin that serves
  * every stream as Server-Sent Events. Works without Fastify too (a worker that only emits).
@@ -89,6 +104,7 @@ export function createHub<const TContract extends AnyContract>(
       `@tidings/server: createHub option "onContractMismatch" is ${JSON.stringify(mismatch)}; use 'warn' or 'reject'.`,
     );
   }
+  const compatibleFingerprints = checkFingerprints(options.compatibleFingerprints ?? []);
 
   const ownsBroker = options.broker === undefined;
   const broker = options.broker ?? memoryBroker();
@@ -155,7 +171,7 @@ export function createHub<const TContract extends AnyContract>(
     fingerprint: fingerprint(contract),
     fanout,
     counters,
-    options: options as unknown as HubOptions<AnyContract>,
+    options: { ...options, compatibleFingerprints } as unknown as HubOptions<AnyContract>,
     heartbeatMs,
     retryMs,
     maxSubscriptionsPerConnection,

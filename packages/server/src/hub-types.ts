@@ -124,6 +124,13 @@ export interface HubOptions<TContract extends AnyContract> {
    * @default 'warn'
    */
   onContractMismatch?: 'warn' | 'reject' | undefined;
+  /**
+   * Fingerprints of older contracts this hub still serves: a client built on one of them is not a
+   * mismatch (not counted, not logged, not refused). `tidings diff --fingerprints` lists the older
+   * versions whose clients still work with this contract.
+   * @default [] (only the contract's own fingerprint)
+   */
+  compatibleFingerprints?: readonly string[] | undefined;
 }
 
 /** Options of `hub.plugin`, besides Fastify's own `prefix`. */

@@ -119,6 +119,8 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     const received =
       typeof header === 'string' ? header : typeof fromQuery === 'string' ? fromQuery : undefined;
     if (received === undefined || received === hub.fingerprint) return true;
+    // An older contract the hub still serves (createHub's compatibleFingerprints) is no mismatch.
+    if (hub.options.compatibleFingerprints?.includes(received)) return true;
     counters.contractMismatches++;
     const shown = received.slice(0, 64);
     if (!logged.has(shown) && logged.size < MAX_LOGGED_FINGERPRINTS) {

@@ -125,3 +125,45 @@ test('the page shows live quotes for two symbols, resumes after a server restart
   await waitForStatus(page, 'open');
   expect(pageErrors).toEqual([]);
 }, 60_000);
+
+test('the watchlist holds 12 symbols and the chart over one stream connection', async () => {
+  await using server = await startMarketServer({ assets, hub: HUB, feed: FEED });
+  await using chromium = await chromiumResource({ viewport: { width: 1280, height: 1000 } });
+  const page = await chromium.newPage();
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${server.url}/?symbols=ACME`);
+  await waitForQuotes(page, 'ACME', 1);
+  const added = [
+    'NOVA',
+    'ORBIT',
+    'QUILL',
+    'ZEPHR',
+    'HALO',
+    'ALPHA',
+    'BETA',
+    'GAMMA',
+    'DELTA',
+    'OMEGA',
+    'SIGMA',
+  ];
+  for (const symbol of added) {
+    await page.fill('#symbol-input', symbol);
+    await page.press('#symbol-input', 'Enter');
+  }
+  expect(await page.locator('#quotes-body tr').count()).toBe(12);
+  // Every simulated symbol quotes; the chart follows the last one added that quotes.
+  for (const symbol of ['ACME', 'NOVA', 'ORBIT', 'QUILL', 'ZEPHR', 'HALO'])
+    await waitForQuotes(page, symbol, 2);
+  await page.click('tr[data-symbol="HALO"]');
+  await page.waitForFunction(
+    () => document.querySelector('#chart-title')?.textContent === 'HALO',
+    null,
+    WAIT,
+  );
+  // Twelve tickers and the announcements: thirteen subscriptions, one connection.
+  await expect
+    .poll(() => server.hub.stats(), { timeout: 20_000, interval: 50 })
+    .toMatchObject({ connections: 1, subscriptions: 13, subscribers: { ticker: 12, announcements: 1 } });
+  expect(pageErrors).toEqual([]);
+}, 60_000);

@@ -97,8 +97,8 @@ function updateHint(message?: string): void {
   hint.textContent =
     message ??
     (watched.size >= MAX_SYMBOLS
-      ? `Up to ${MAX_SYMBOLS} symbols: each is its own stream, and browsers open six HTTP/1.1 connections per host.`
-      : 'Click a row to chart it. Each symbol is its own typed subscription.');
+      ? `Up to ${MAX_SYMBOLS} symbols.`
+      : 'Click a row to chart it. Each symbol is its own typed subscription; all of them share one connection.');
   hint.classList.toggle('is-error', message !== undefined);
 }
 

@@ -1,5 +1,8 @@
-/** At most this many symbols: each is one HTTP/1.1 connection, and a browser opens six per host. */
-export const MAX_SYMBOLS = 4;
+/**
+ * At most this many symbols. Every subscription of the page shares one multiplexed connection, so
+ * the browser's six HTTP/1.1 connections per host are no limit; the server takes 100 per connection.
+ */
+export const MAX_SYMBOLS = 50;
 
 const SYMBOL = /^[A-Z]{1,5}$/;
 const STORAGE_KEY = 'tidings-market:watchlist';

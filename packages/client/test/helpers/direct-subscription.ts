@@ -29,6 +29,7 @@ export function subscribeDirect(baseUrl: string, setup: DirectSubscriptionSetup 
     stream: 'announcements',
     descriptor: marketDescriptor.streams.announcements,
     url: `${baseUrl}/announcements`,
+    topic: { params: {}, query: undefined },
     fingerprint: marketDescriptor.fingerprint,
     transport: transport === 'fetch' ? createFetchTransport() : createEventSourceTransport({ EventSource }),
     headers: undefined,

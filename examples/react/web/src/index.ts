@@ -1,0 +1,10 @@
+export type { MarketAppProps, MarketClient } from './app.tsx';
+export { MarketApp } from './app.tsx';
+export type { ReactExampleAssets } from './bundle.ts';
+export { bundleReactExample } from './bundle.ts';
+export type { MarketShape, TickerQuoteEvent } from './market.generated.ts';
+export { createMarketClient, marketDescriptor } from './market.generated.ts';
+export type { PageOptions } from './page.tsx';
+export { renderPage } from './page.tsx';
+export type { ReactExampleOptions, ReactExampleServer } from './server.ts';
+export { DEFAULT_SYMBOLS, startReactExample } from './server.ts';
