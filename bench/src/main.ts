@@ -5,7 +5,7 @@ import { killAllChildren } from './orchestrator/child.ts';
 import { benchConfig, SCENARIO_NAMES, type ScenarioName } from './orchestrator/config.ts';
 import { profileMissed } from './orchestrator/profile-pass.ts';
 import { startBenchRedis } from './orchestrator/redis.ts';
-import { Results } from './orchestrator/results.ts';
+import { flowOf, Results } from './orchestrator/results.ts';
 import { type RunContext, runTarget, scenariosFor } from './orchestrator/run-target.ts';
 import { startLoadgen } from './orchestrator/target-group.ts';
 import { evaluateCriteria } from './report/criteria.ts';
@@ -137,7 +137,12 @@ async function main(): Promise<number> {
   );
   log(`\nbench: wrote ${fileURLToPath(out)} (${Math.round(durationS)} s)`);
   const undelivered = [...results.byScenario.values()].flatMap((row) =>
-    [...row.entries()].filter(([, r]) => r.kind === 'flow' && r.undelivered !== 0).map(([name]) => name),
+    [...row.entries()]
+      .filter(([, r]) => {
+        const flow = flowOf(r);
+        return flow !== undefined && flow.undelivered !== 0;
+      })
+      .map(([name]) => name),
   );
   if (undelivered.length > 0) log(`bench: WARNING: undelivered events for ${undelivered.join(', ')}`);
   if (results.errors.length > 0) {

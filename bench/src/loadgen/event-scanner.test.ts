@@ -1,3 +1,4 @@
+import { encodeMuxControl, encodeMuxEvent, encodeRetry } from '@tidings/contract/wire';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EventScanner, readDecimal } from './event-scanner.ts';
@@ -75,6 +76,29 @@ describe('EventScanner', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('counts multiplexed events (alias, id and name before the JSON on one data line), not their !sub and !pos frames', () => {
+    const json = (seq: number, ts: number) =>
+      JSON.stringify({ symbol: 'AAA', seq, ts, price: 101.5, size: 100, venue: 'XNAS' });
+    const body = [
+      encodeRetry(2000),
+      encodeMuxControl('0', 'sub', 'AAA'),
+      encodeMuxControl('1', 'sub', 'BBB'),
+      encodeMuxControl('0', 'pos', '-'),
+      encodeMuxControl('1', 'pos', '1700000000000-3'),
+      encodeMuxEvent('0', '1700000000000-4', 'quote', json(4, 12.25)),
+      encodeMuxEvent('1', '1700000000000-5', 'quote', json(5, 13)),
+      ':\n\n',
+    ].join('');
+    expect(body).toContain('data: 1 1700000000000-5 quote {"symbol"');
+    const bytes = Buffer.from(body);
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const { scanner, samples } = scan([bytes.subarray(0, cut), bytes.subarray(cut)]);
+      expect(scanner.count).toBe(2);
+      expect(samples.length + scanner.unsampled).toBe(2);
+    }
+    expect(scan([bytes]).samples).toEqual([12.25, 13]);
   });
 
   it('finds a marker whose first bytes also end the one before (`"ts"` then `ts":`)', () => {

@@ -1,13 +1,15 @@
 import { sendEvent, serveIpc } from '../shared/ipc-child.ts';
 import { monotonicMs } from '../shared/payload.ts';
 import type { ConnectArgs, ConnectResult, LoadgenCommands, Snapshot } from '../shared/protocol.ts';
+import { ClientGroup, connectionPlan } from './client-group.ts';
 import type { TimestampSampler } from './event-scanner.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { SseClient } from './sse-client.ts';
 
 // The load generator: a separate process holding every client socket, driven by src/main.ts.
+// A client is one connection, or several (scenario G: one per topic) counted together.
 
-let clients: SseClient[] = [];
+let clients: ClientGroup<SseClient>[] = [];
 let unexpectedCloses = 0;
 const recorder = new LatencyRecorder();
 let progressTimer: NodeJS.Timeout | undefined;
@@ -36,6 +38,14 @@ function sourceAddress(index: number, count: number): string | undefined {
   return count > 16_000 ? `127.0.0.${1 + (index % 8)}` : undefined;
 }
 
+/** A client whose connections are being opened. */
+interface Opening {
+  connections: SseClient[];
+  expected: number;
+  settled: number;
+  failed: boolean;
+}
+
 function connect(args: ConnectArgs): Promise<ConnectResult> {
   const started = monotonicMs();
   const errors: string[] = [];
@@ -45,38 +55,58 @@ function connect(args: ConnectArgs): Promise<ConnectResult> {
       unexpectedCloses++;
     },
   };
+  const plan = connectionPlan(args.clients, args.count);
+  const opening: Opening[] = Array.from({ length: args.count }, (_, i) => ({
+    connections: [],
+    expected: args.clients[i % args.clients.length]!.length,
+    settled: 0,
+    failed: false,
+  }));
   let next = 0;
   let inflight = 0;
+  let done = 0;
   let connected = 0;
   let failed = 0;
   return new Promise((resolve) => {
     const finish = (): void =>
       resolve({ connected, failed, elapsedMs: monotonicMs() - started, errors: errors.slice(0, 5) });
-    if (args.count === 0) {
+    if (plan.length === 0) {
       finish();
       return;
     }
+    // A client joins the pool once all its connections have their headers; if one failed, the
+    // others are closed and the client counts as failed.
+    const settle = (client: Opening): void => {
+      if (++client.settled < client.expected) return;
+      if (client.failed) {
+        failed++;
+        for (const connection of client.connections) connection.close();
+      } else {
+        clients.push(new ClientGroup(client.connections));
+        connected++;
+      }
+    };
     const launch = (): void => {
-      while (inflight < args.concurrency && next < args.count) {
+      while (inflight < args.concurrency && next < plan.length) {
         const index = next++;
-        const endpoint = args.endpoints[index % args.endpoints.length]!;
-        const client = new SseClient(hooks);
+        const { client: owner, endpoint } = plan[index]!;
+        const client = opening[owner]!;
+        const connection = new SseClient(hooks);
+        client.connections.push(connection);
         inflight++;
-        client
-          .connect(endpoint, args.timeoutMs, sourceAddress(index, args.count))
+        connection
+          .connect(endpoint, args.timeoutMs, sourceAddress(index, plan.length))
           .then(
-            () => {
-              clients.push(client);
-              connected++;
-            },
+            () => settle(client),
             (error: Error) => {
-              failed++;
+              client.failed = true;
               if (errors.length < 20) errors.push(error.message);
+              settle(client);
             },
           )
           .finally(() => {
             inflight--;
-            if (connected + failed === args.count) finish();
+            if (++done === plan.length) finish();
             else launch();
           });
       }

@@ -1,9 +1,12 @@
 import type { TargetName } from '../targets/registry.ts';
 
-/** The scenarios: A fan-out, B latency, C memory, D connect, E emit cost, F one event per callback. */
-export type ScenarioName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F';
+/**
+ * The scenarios: A fan-out, B latency, C memory, D connect, E emit cost, F one event per
+ * callback, G many subscriptions per client (multiplexed or not).
+ */
+export type ScenarioName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G';
 
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['A', 'B', 'C', 'D', 'E', 'F'];
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
 
 export const SCENARIO_TITLES: Record<ScenarioName, string> = {
   A: 'A. Fan-out throughput (16 events per loop turn)',
@@ -12,6 +15,7 @@ export const SCENARIO_TITLES: Record<ScenarioName, string> = {
   D: 'D. Connect rate',
   E: 'E. Validated emits per second, no clients',
   F: 'F. One event per callback (what write coalescing buys)',
+  G: 'G. Many subscriptions per client: 10 topics over one multiplexed connection vs ten connections',
 };
 
 /** Which targets run which scenario. */
@@ -22,7 +26,20 @@ export const SCENARIO_TARGETS: Record<ScenarioName, readonly TargetName[]> = {
   D: ['raw', 'tidings', 'tidings-redis', 'trpc', 'better-sse'],
   E: ['tidings'],
   F: ['raw-each', 'tidings'],
+  G: ['tidings-mux', 'tidings-10'],
 };
+
+/** A flow-controlled throughput measurement (A, F and the first half of G). */
+export interface FlowConfig {
+  clients: number;
+  perTurn: number;
+  /** Events a target may run ahead of the slowest-on-average client (the credit window). */
+  window: number;
+  warmupMs: number;
+  windowMs: number;
+  repeats: number;
+  drainTimeoutMs: number;
+}
 
 /** Sizes and durations of one run. */
 export interface BenchConfig {
@@ -31,16 +48,7 @@ export interface BenchConfig {
   backlog: number;
   /** Connections opened at once by the load generator. */
   connectConcurrency: number;
-  flow: {
-    clients: number;
-    perTurn: number;
-    /** Events a target may run ahead of the slowest-on-average client (the credit window). */
-    window: number;
-    warmupMs: number;
-    windowMs: number;
-    repeats: number;
-    drainTimeoutMs: number;
-  };
+  flow: FlowConfig;
   latency: {
     clients: number;
     perSecond: number;
@@ -52,6 +60,12 @@ export interface BenchConfig {
   memory: { connections: number; settleMs: number; freshProcess: boolean };
   connect: { clients: number; repeats: number };
   emitCost: { roundMs: number; rounds: number };
+  /**
+   * G: `clients` clients, each subscribed to every topic, as in A (flow control counts a
+   * client's events over all its connections); then, first in the fresh process, server RSS
+   * with `memoryClients` idle clients, per subscription.
+   */
+  multiplex: FlowConfig & { memoryClients: number; settleMs: number };
 }
 
 export function benchConfig(quick: boolean): BenchConfig {
@@ -73,6 +87,17 @@ export function benchConfig(quick: boolean): BenchConfig {
       memory: { connections: 200, settleMs: 100, freshProcess: false },
       connect: { clients: 100, repeats: 1 },
       emitCost: { roundMs: 100, rounds: 3 },
+      multiplex: {
+        clients: 20,
+        perTurn: 16,
+        window: 32,
+        warmupMs: 200,
+        windowMs: 300,
+        repeats: 3,
+        drainTimeoutMs: 10_000,
+        memoryClients: 20,
+        settleMs: 100,
+      },
     };
   }
   return {
@@ -92,5 +117,18 @@ export function benchConfig(quick: boolean): BenchConfig {
     memory: { connections: 10_000, settleMs: 1_000, freshProcess: true },
     connect: { clients: 2000, repeats: 3 },
     emitCost: { roundMs: 1_000, rounds: 5 },
+    // 1,000 clients × 10 topics: the separate variant holds 10,000 sockets in the server and as
+    // many in the load generator, half the machine's per-process open-files limit (20,000).
+    multiplex: {
+      clients: 1000,
+      perTurn: 16,
+      window: 32,
+      warmupMs: 2_000,
+      windowMs: 4_000,
+      repeats: 3,
+      drainTimeoutMs: 5_000,
+      memoryClients: 1000,
+      settleMs: 1_000,
+    },
   };
 }

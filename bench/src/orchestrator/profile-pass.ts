@@ -10,6 +10,10 @@ import { type RunContext, runTarget } from './run-target.ts';
 /** The Tidings run whose profile explains a criterion (memory is not a CPU question). */
 function jobFor(outcome: CriterionOutcome): { target: TargetName; scenario: ScenarioName } | undefined {
   if (outcome.scenario === 'C') return undefined;
+  if (outcome.scenario === 'G') {
+    // Its memory criterion is the "at most" one; for throughput, profile the multiplexed side.
+    return outcome.direction === 'at most' ? undefined : { target: 'tidings-mux', scenario: 'G' };
+  }
   if (outcome.label.includes('Redis')) return { target: 'tidings-redis', scenario: outcome.scenario };
   return { target: 'tidings', scenario: outcome.scenario };
 }

@@ -66,7 +66,36 @@ export interface EmitCostResult {
   emitMedian: number;
 }
 
-export type ScenarioResult = FlowResult | LatencyResult | MemoryResult | ConnectResult | EmitCostResult;
+/** G: ten subscriptions per client, over one multiplexed connection or one connection per topic. */
+export interface MultiplexResult {
+  kind: 'multiplex';
+  /** Connections each client opens (1 multiplexed, or one per topic). */
+  connectionsPerClient: number;
+  /** Subscriptions each client holds (one per topic). */
+  subscriptionsPerClient: number;
+  /** Throughput, measured as in A: every client receives every event; `clients` counts clients, not connections. */
+  flow: FlowResult;
+  /** Server RSS growth per subscription with `memoryClients` idle clients, in a fresh process. */
+  rssPerSubscription: number;
+  heapPerSubscription: number;
+  memoryClients: number;
+  baselineRss: number;
+}
+
+export type ScenarioResult =
+  | FlowResult
+  | LatencyResult
+  | MemoryResult
+  | ConnectResult
+  | EmitCostResult
+  | MultiplexResult;
+
+/** The throughput part of a result: A and F, and the first half of G. */
+export function flowOf(result: ScenarioResult): FlowResult | undefined {
+  if (result.kind === 'flow') return result;
+  if (result.kind === 'multiplex') return result.flow;
+  return undefined;
+}
 
 /** Everything one run measured, keyed by scenario then target. */
 export class Results {

@@ -7,6 +7,7 @@ import { runEmitCost } from './scenarios/emit-cost.ts';
 import { runFlow } from './scenarios/flow.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runMemory } from './scenarios/memory.ts';
+import { runMultiplex } from './scenarios/multiplex.ts';
 import { type GroupOptions, type Loadgen, TargetGroup } from './target-group.ts';
 
 /** What every target run shares. */
@@ -88,8 +89,9 @@ class GroupSlot implements AsyncDisposable {
 /**
  * Runs one target through its scenarios: A, F, B and D (and E) share one set of server
  * processes, in that order; C gets fresh ones so their memory baseline is clean (the quick
- * run measures C last in the shared ones, to save process start-ups). Every scenario that
- * streams gets fresh clients; processes that stopped answering are replaced before the next.
+ * run measures C last in the shared ones, to save process start-ups), and so does G (its
+ * memory half first, in quick runs too). Every scenario that streams gets fresh clients;
+ * processes that stopped answering are replaced before the next.
  */
 export async function runTarget(
   info: TargetInfo,
@@ -115,7 +117,7 @@ export async function runTarget(
     } catch (error) {
       for (const scenario of shared) ctx.results.fail(scenario, info.name, error);
       ctx.log(`  ${info.name}: could not start: ${error instanceof Error ? error.message : String(error)}`);
-      return runMemoryIfWanted(info, scenarios, ctx);
+      return runFreshIfWanted(info, scenarios, ctx);
     }
     await using _slot = slot;
     for (const scenario of shared) {
@@ -149,21 +151,33 @@ export async function runTarget(
       ctx.results.warnings.push(`${info.name}: ${stats.errors} emit errors; first: ${stats.firstError}`);
     }
   }
-  await runMemoryIfWanted(info, scenarios, ctx);
+  await runFreshIfWanted(info, scenarios, ctx);
 }
 
-async function runMemoryIfWanted(
+/** C and G, each in new server processes of its own. */
+async function runFreshIfWanted(
   info: TargetInfo,
   scenarios: Set<ScenarioName>,
   ctx: RunContext,
 ): Promise<void> {
-  if (!scenarios.has('C')) return;
-  await attempt(ctx, 'C', info, async () => {
-    await using group = await TargetGroup.start(info, {
-      backlog: ctx.config.backlog,
-      redisUrl: ctx.redisUrl,
-      cpuProfDir: ctx.cpuProfDir,
+  const { config } = ctx;
+  const start = () =>
+    TargetGroup.start(info, { backlog: config.backlog, redisUrl: ctx.redisUrl, cpuProfDir: ctx.cpuProfDir });
+  if (scenarios.has('C')) {
+    await attempt(ctx, 'C', info, async () => {
+      await using group = await start();
+      return await runMemory(group, ctx.loadgen, config.memory, config.connectConcurrency);
     });
-    return await runMemory(group, ctx.loadgen, ctx.config.memory, ctx.config.connectConcurrency);
-  });
+  }
+  if (scenarios.has('G')) {
+    await attempt(ctx, 'G', info, async () => {
+      await using group = await start();
+      const result = await runMultiplex(group, ctx.loadgen, config.multiplex, config.connectConcurrency);
+      const stats = await group.stats(false, 5_000).catch(() => undefined);
+      if (stats && stats.errors > 0) {
+        ctx.results.warnings.push(`${info.name}: ${stats.errors} emit errors; first: ${stats.firstError}`);
+      }
+      return result;
+    });
+  }
 }

@@ -34,11 +34,22 @@ export class TargetGroup implements AsyncDisposable {
   readonly info: TargetInfo;
   readonly children: Child<TargetCommands>[];
   readonly endpoints: Endpoint[];
+  /** What a client opens, per instance: one connection to each endpoint of the list. */
+  readonly clientEndpoints: Endpoint[][];
+  /** Subscriptions one client holds (the target's subscriber count per client). */
+  readonly subscriptionsPerClient: number;
 
-  private constructor(info: TargetInfo, children: Child<TargetCommands>[], endpoints: Endpoint[]) {
+  private constructor(info: TargetInfo, children: Child<TargetCommands>[], ready: ReadyInfo[]) {
     this.info = info;
     this.children = children;
-    this.endpoints = endpoints;
+    this.endpoints = ready.map((r) => r.endpoint);
+    this.clientEndpoints = ready.map((r) => r.client.paths.map((path) => ({ port: r.endpoint.port, path })));
+    this.subscriptionsPerClient = ready[0]?.client.subscriptions ?? 1;
+  }
+
+  /** Connections one client opens. */
+  get connectionsPerClient(): number {
+    return this.clientEndpoints[0]?.length ?? 1;
   }
 
   static async start(info: TargetInfo, options: GroupOptions): Promise<TargetGroup> {
@@ -69,8 +80,8 @@ export class TargetGroup implements AsyncDisposable {
       await Promise.all(children.map((child) => child.kill()));
       throw failure.reason;
     }
-    const endpoints = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.ready.endpoint] : []));
-    return new TargetGroup(info, children, endpoints);
+    const ready = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value.ready] : []));
+    return new TargetGroup(info, children, ready);
   }
 
   /** The instance that emits. */

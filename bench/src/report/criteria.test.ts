@@ -17,6 +17,19 @@ function flow(rate: number) {
   };
 }
 
+function multiplex(connections: number, rate: number, rss: number, undelivered: number | null = 0) {
+  return {
+    kind: 'multiplex' as const,
+    connectionsPerClient: connections,
+    subscriptionsPerClient: 10,
+    flow: { ...flow(rate), undelivered },
+    rssPerSubscription: rss,
+    heapPerSubscription: rss / 2,
+    memoryClients: 1000,
+    baselineRss: 50e6,
+  };
+}
+
 describe('evaluateCriteria', () => {
   it('compares Tidings with raw node:http in the same run, with the margin past the threshold', () => {
     const results = new Results();
@@ -65,6 +78,30 @@ describe('evaluateCriteria', () => {
     results.set('C', 'raw', memory(-100));
     results.set('C', 'tidings', memory(1000));
     expect(evaluateCriteria(results).find((o) => o.scenario === 'C')?.status).toBe('not measured');
+  });
+
+  it('compares one multiplexed connection per client with ten, on events/s and on memory per subscription', () => {
+    const results = new Results();
+    results.set('G', 'tidings-mux', multiplex(1, 900_000, 1000));
+    results.set('G', 'tidings-10', multiplex(10, 1_000_000, 10_000));
+    const [rate, memory] = evaluateCriteria(results).filter((o) => o.scenario === 'G');
+    expect(rate).toMatchObject({ status: 'met', measured: 0.9, threshold: 0.8, direction: 'at least' });
+    expect(memory).toMatchObject({ status: 'met', measured: 0.1, threshold: 0.3, direction: 'at most' });
+    expect(memory?.note).toBe('heap per subscription: 0.10×');
+    expect(rate?.note).toBeUndefined();
+
+    results.set('G', 'tidings-mux', multiplex(1, 700_000, 4000, 12));
+    const [slower, heavier] = evaluateCriteria(results).filter((o) => o.scenario === 'G');
+    expect(slower).toMatchObject({ status: 'missed', measured: 0.7 });
+    expect(slower?.note).toMatch(/undelivered.*12/);
+    expect(heavier).toMatchObject({ status: 'missed', measured: 0.4 });
+  });
+
+  it('does not judge G with one side missing', () => {
+    const results = new Results();
+    results.set('G', 'tidings-mux', multiplex(1, 900_000, 1000));
+    for (const o of evaluateCriteria(results).filter((o) => o.scenario === 'G'))
+      expect(o.status).toBe('not measured');
   });
 });
 

@@ -1,5 +1,5 @@
 import type { ScenarioName } from '../orchestrator/config.ts';
-import type { Results } from '../orchestrator/results.ts';
+import type { MultiplexResult, Results } from '../orchestrator/results.ts';
 import { fmtRatio, table } from './format.ts';
 
 /** One target from issue 8 (and DESIGN.md §7), evaluated on this run's figures. */
@@ -49,6 +49,15 @@ function div(a: number | undefined, b: number | undefined): number | undefined {
   return a > 0 && b > 0 ? a / b : Number.NaN;
 }
 
+/**
+ * G's heap ratio beside its RSS ratio: RSS growth has a part that does not scale with the
+ * connections (heap and allocator reserves), which weighs more on the side with a tenth of them.
+ */
+function heapRatioNote(mux: MultiplexResult | undefined, separate: MultiplexResult | undefined) {
+  const heap = div(mux?.heapPerSubscription, separate?.heapPerSubscription);
+  return heap !== undefined && Number.isFinite(heap) ? `heap per subscription: ${fmtRatio(heap)}` : undefined;
+}
+
 /** Evaluates every target the run has figures for. */
 export function evaluateCriteria(results: Results): CriterionOutcome[] {
   const flow = (scenario: 'A' | 'F', name: Parameters<Results['get']>[1]) =>
@@ -59,6 +68,15 @@ export function evaluateCriteria(results: Results): CriterionOutcome[] {
       ? `Tidings sustained only ${Math.round(latency.sustained * 100)}% of the rate`
       : undefined;
   const emitCost = results.get('E', 'tidings', 'emit-cost');
+  const mux = results.get('G', 'tidings-mux', 'multiplex');
+  const separate = results.get('G', 'tidings-10', 'multiplex');
+  const lost = [mux, separate].filter(
+    (r): r is MultiplexResult => r !== undefined && r.flow.undelivered !== 0,
+  );
+  const multiplexNote =
+    lost.length > 0
+      ? `undelivered events: ${lost.map((r) => `${r.connectionsPerClient} connection(s) per client ${r.flow.undelivered ?? 'unknown'}`).join(', ')}`
+      : undefined;
   return [
     outcome(
       'A',
@@ -119,6 +137,22 @@ export function evaluateCriteria(results: Results): CriterionOutcome[] {
       div(flow('F', 'tidings'), flow('F', 'raw-each')),
       1.0,
       'at least',
+    ),
+    outcome(
+      'G',
+      'Multiplex: events/s, 10 topics over one connection per client ÷ over ten connections',
+      div(mux?.flow.median, separate?.flow.median),
+      0.8,
+      'at least',
+      multiplexNote,
+    ),
+    outcome(
+      'G',
+      'Multiplex: server memory per subscription, one connection per client ÷ ten connections',
+      div(mux?.rssPerSubscription, separate?.rssPerSubscription),
+      0.3,
+      'at most',
+      heapRatioNote(mux, separate),
     ),
   ];
 }

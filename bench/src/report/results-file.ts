@@ -33,7 +33,11 @@ const METHOD = `## Method
 - D: clients opened with a bounded number in flight, timed until the last one has its
   response headers (Tidings: params validated and \`authorize\` passed); median of runs.
 - E: alternating rounds, in one Tidings process with no clients, of a bare loop (build the
-  payload, \`schema.parse\`, \`JSON.stringify\`, frame) and of \`emit\` with the same payloads.`;
+  payload, \`schema.parse\`, \`JSON.stringify\`, frame) and of \`emit\` with the same payloads.
+- G: one Tidings server (memory broker), ten ticker topics; each client holds all ten, over one
+  multiplexed connection (\`/streams/@tidings?s=[…]\`) or over ten plain ones. In a fresh process,
+  memory first (as C, divided by subscriptions: clients × 10), then throughput as A, the events
+  spread over the topics round-robin, a client's events counted over all its connections.`;
 
 /** The whole results file. */
 export function resultsFile(options: {

@@ -16,6 +16,8 @@ export function describeResult(result: ScenarioResult): string {
       return `${fmtCount(result.median)} connections/s (${result.rates.map(fmtCount).join(', ')})`;
     case 'emit-cost':
       return `emit ${fmtCount(result.emitMedian)}/s vs bare ${fmtCount(result.bareMedian)}/s`;
+    case 'multiplex':
+      return `${result.connectionsPerClient} connection(s) per client: ${describeResult(result.flow)}; ${fmtKiB(result.rssPerSubscription)} RSS per subscription (${result.memoryClients * result.subscriptionsPerClient} subscriptions)`;
   }
 }
 
@@ -178,6 +180,52 @@ export function scenarioTable(results: Results, scenario: ScenarioName): string 
           : failedRow(name, header.length, error),
       );
       return `${title}\n\n${table(header, body)}\n\nMedians of alternating rounds in one process.`;
+    }
+    case 'G': {
+      const baseName: TargetName = 'tidings-10';
+      const base = results.get('G', baseName, 'multiplex');
+      const header = [
+        'target',
+        'connections per client',
+        'events/s delivered (median)',
+        'runs',
+        '× ten connections',
+        'server CPU',
+        'events per server CPU-s',
+        'loadgen CPU',
+        'emitter waited',
+        'undelivered',
+        'RSS per subscription',
+        'heap per subscription',
+        'RSS × ten connections',
+        'note',
+      ];
+      const body = rows.map(([name, result, error]) =>
+        result?.kind === 'multiplex'
+          ? [
+              TARGETS[name].label,
+              String(result.connectionsPerClient),
+              fmtCount(result.flow.median),
+              result.flow.rates.map(fmtCount).join(' / '),
+              fmtRatio(ratio(result.flow.median, base?.flow.median)),
+              fmtPct(result.flow.serverCpuPct),
+              fmtCount(result.flow.perCpuSecond),
+              fmtPct(result.flow.loadgenCpuPct),
+              fmtPct(result.flow.emitterWaitPct),
+              result.flow.undelivered === null ? 'unknown' : String(result.flow.undelivered),
+              fmtKiB(result.rssPerSubscription),
+              fmtKiB(result.heapPerSubscription),
+              fmtRatio(ratio(result.rssPerSubscription, base?.rssPerSubscription)),
+              result.flow.unresponsive ? 'target stopped answering' : '',
+            ]
+          : failedRow(name, header.length, error),
+      );
+      const any = rows.find(([, r]) => r?.kind === 'multiplex')?.[1];
+      const note =
+        any?.kind === 'multiplex'
+          ? `\n\n${any.flow.clients} clients, each subscribed to the same ${any.subscriptionsPerClient} topics; the emitter spreads its events over the topics, so every client receives every event. Events per second summed over clients (a client's connections count as one client). Memory: ${any.memoryClients} idle clients (${any.memoryClients * any.subscriptionsPerClient} subscriptions) in a fresh process, RSS growth after a full GC divided by the subscriptions.`
+          : '';
+      return `${title}\n\n${table(header, body)}${note}`;
     }
   }
 }

@@ -38,9 +38,9 @@ export function monotonicMs(): number {
 }
 
 /** A quote for sequence number `seq`, stamped now; keys in schema order, so every target serializes it alike. */
-export function makeQuote(seq: number): Quote {
+export function makeQuote(seq: number, symbol: string = SYMBOL): Quote {
   return {
-    symbol: SYMBOL,
+    symbol,
     seq,
     ts: monotonicMs(),
     price: 100 + (seq % 1000) / 100,

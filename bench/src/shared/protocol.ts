@@ -20,14 +20,29 @@ export interface Endpoint {
   path: string;
 }
 
+/** What one client of a target opens, and what it holds on the server. */
+export interface ClientShape {
+  /** One connection per path, all to the instance's port (one for every target but scenario G's separate one). */
+  paths: string[];
+  /** Subscriptions the server registers for one such client (a multiplexed connection carries several). */
+  subscriptions: number;
+}
+
 /** What a target process announces once it listens. */
 export interface ReadyInfo {
   endpoint: Endpoint;
+  client: ClientShape;
   pid: number;
 }
 
 export interface ConnectArgs {
-  endpoints: Endpoint[];
+  /**
+   * What each client opens: client i opens one connection to every endpoint of
+   * `clients[i % clients.length]` (one list per target instance, so clients alternate between
+   * instances) and counts as one client however many connections that is.
+   */
+  clients: Endpoint[][];
+  /** Clients to open. */
   count: number;
   /** Connections being opened at once (a bounded window, so the listen backlog never overflows). */
   concurrency: number;
@@ -35,19 +50,24 @@ export interface ConnectArgs {
 }
 
 export interface ConnectResult {
+  /** Clients whose every connection got a 200 and its headers. */
   connected: number;
+  /** Clients with a connection that did not (their other connections are closed). */
   failed: number;
   elapsedMs: number;
   errors: string[];
 }
 
+/** The load generator's counts; a client's events are summed over its connections. */
 export interface Snapshot {
   delivered: number;
   atMs: number;
   cpuMs: number;
+  /** Clients whose every connection is open. */
   open: number;
   minPerClient: number;
   maxPerClient: number;
+  /** Connections that closed without the load generator closing them. */
   unexpectedCloses: number;
 }
 

@@ -1,7 +1,15 @@
 import type { CreateTarget } from './target.ts';
 
 /** The targets `pnpm bench` knows. */
-export type TargetName = 'raw' | 'raw-each' | 'tidings' | 'tidings-redis' | 'trpc' | 'better-sse';
+export type TargetName =
+  | 'raw'
+  | 'raw-each'
+  | 'tidings'
+  | 'tidings-redis'
+  | 'trpc'
+  | 'better-sse'
+  | 'tidings-mux'
+  | 'tidings-10';
 
 /** How the orchestrator starts a target and how the report describes it. */
 export interface TargetInfo {
@@ -70,6 +78,31 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
     instances: 1,
     needsRedis: false,
     load: async () => (await import('./better-sse.ts')).createBetterSseTarget,
+  },
+  // Scenario G: one server (the \`tidings\` hub, ten topics), two ways for a client to hold ten
+  // subscriptions. Two targets rather than two modes of one: every result, table row, criterion,
+  // \`--targets\` filter and failure is keyed by target, and each way gets its own fresh process.
+  'tidings-mux': {
+    name: 'tidings-mux',
+    label: 'Tidings, 10 topics over one multiplexed connection per client',
+    validates: 'once per event',
+    instances: 1,
+    needsRedis: false,
+    load: async () => {
+      const { createTidingsTopicsTarget } = await import('./tidings.ts');
+      return (options) => createTidingsTopicsTarget(options, 'mux');
+    },
+  },
+  'tidings-10': {
+    name: 'tidings-10',
+    label: 'Tidings, 10 topics over ten connections per client',
+    validates: 'once per event',
+    instances: 1,
+    needsRedis: false,
+    load: async () => {
+      const { createTidingsTopicsTarget } = await import('./tidings.ts');
+      return (options) => createTidingsTopicsTarget(options, 'separate');
+    },
   },
 };
 

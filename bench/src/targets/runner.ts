@@ -1,6 +1,6 @@
 import { sendEvent, serveIpc } from '../shared/ipc-child.ts';
-import { makeQuote, monotonicMs } from '../shared/payload.ts';
-import type { EmitStyle, TargetCommands } from '../shared/protocol.ts';
+import { makeQuote, monotonicMs, SYMBOL } from '../shared/payload.ts';
+import type { EmitStyle, ReadyInfo, TargetCommands } from '../shared/protocol.ts';
 import { bareEmitLoop } from './bare-loop.ts';
 import { isTargetName, TARGETS } from './registry.ts';
 import type { BenchTarget, TargetOptions } from './target.ts';
@@ -21,6 +21,7 @@ function onError(error: unknown): void {
 const create = await TARGETS[name].load();
 const target: BenchTarget = await create({ ...options, onError });
 
+const topics = target.topics ?? [SYMBOL];
 let seq = 0;
 let emitted = 0;
 let limit = 0;
@@ -40,8 +41,14 @@ function publishSafely(events: Parameters<BenchTarget['publish']>[0]): void {
   }
 }
 
+// The next event: its topic is the next one round-robin (always SYMBOL but for scenario G's targets).
+function nextQuote(): ReturnType<typeof makeQuote> {
+  const n = seq++;
+  return makeQuote(n, topics[n % topics.length]);
+}
+
 function publishOne(): void {
-  publishSafely([makeQuote(seq++)]);
+  publishSafely([nextQuote()]);
 }
 
 // The next turn starts one loop iteration later, so whatever a target defers to the next
@@ -67,7 +74,7 @@ function turn(): void {
   emitted += n;
   if (style === 'batch') {
     const events = [];
-    for (let i = 0; i < n; i++) events.push(makeQuote(seq++));
+    for (let i = 0; i < n; i++) events.push(nextQuote());
     publishSafely(events);
   } else {
     // Each event from its own callback, as events arriving one by one would be.
@@ -164,7 +171,7 @@ async function timedEmitLoop(
   let count = 0;
   while (monotonicMs() - started < roundMs) {
     const events = [];
-    for (let i = 0; i < 256; i++) events.push(makeQuote(seq++));
+    for (let i = 0; i < 256; i++) events.push(nextQuote());
     await emitAndWait(events);
     count += events.length;
     // Let the loop turn over, so whatever the hub defers to the next turn runs inside the timing.
@@ -173,4 +180,9 @@ async function timedEmitLoop(
   return count / ((monotonicMs() - started) / 1000);
 }
 
-sendEvent('ready', { endpoint: target.endpoint, pid: process.pid });
+const ready: ReadyInfo = {
+  endpoint: target.endpoint,
+  client: target.client ?? { paths: [target.endpoint.path], subscriptions: 1 },
+  pid: process.pid,
+};
+sendEvent('ready', ready);

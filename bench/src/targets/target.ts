@@ -1,5 +1,5 @@
 import type { Quote } from '../shared/payload.ts';
-import type { Endpoint } from '../shared/protocol.ts';
+import type { ClientShape, Endpoint } from '../shared/protocol.ts';
 
 /** What every target process is started with. */
 export interface TargetOptions {
@@ -18,7 +18,11 @@ export interface TargetOptions {
 /** One server under test, as the runner drives it. */
 export interface BenchTarget {
   readonly endpoint: Endpoint;
-  /** Subscribers registered on the stream right now (ready to receive). */
+  /** What one client opens. @default one connection to `endpoint`, one subscription */
+  readonly client?: ClientShape | undefined;
+  /** The symbols the emitter spreads its events over, round-robin (quote.symbol). @default [SYMBOL] */
+  readonly topics?: readonly string[] | undefined;
+  /** Subscriptions registered on the topics the emitter publishes to, right now (ready to receive). */
   subscribers(): number;
   /** Sends the events one callback produced, the way the library's documented API would. */
   publish(events: readonly Quote[]): void;

@@ -4,6 +4,7 @@ import { redisBroker } from '@tidings/redis';
 import { createHub } from '@tidings/server';
 import Fastify from 'fastify';
 import { AUTH_TOKEN, EVENT_NAME, quoteSchema, SYMBOL, tickerParamsSchema } from '../shared/payload.ts';
+import { multiplexPath, TOPIC_SYMBOLS, tickerPath } from '../shared/topics.ts';
 import type { BenchTarget, TargetOptions } from './target.ts';
 
 /** The bench's contract: one stream, params validated, one event. */
@@ -15,12 +16,11 @@ export const benchContract = defineContract({
   }),
 });
 
-/**
- * Tidings as a user would run it: `createHub` with `authorize`, the Fastify plugin, `emit`
- * per event (validated once, serialized once). With `redisUrl`, each instance uses
- * `redisBroker` on the same Redis and key prefix; otherwise the default memory broker.
- */
-export async function createTidingsTarget(options: TargetOptions): Promise<BenchTarget> {
+/** Where the plugin is registered. */
+const PREFIX = '/streams';
+
+/** A hub with `authorize`, served by Fastify on a free port. */
+async function startTidings(options: TargetOptions) {
   const broker = options.redisUrl
     ? redisBroker({ url: options.redisUrl, keyPrefix: options.keyPrefix ?? 'bench:' })
     : undefined;
@@ -30,14 +30,31 @@ export async function createTidingsTarget(options: TargetOptions): Promise<Bench
     maxConnections: 50_000,
   });
   const app = Fastify({ logger: false });
-  await app.register(hub.plugin, { prefix: '/streams' });
+  await app.register(hub.plugin, { prefix: PREFIX });
   await app.listen({ port: 0, host: '127.0.0.1', backlog: options.backlog });
   const { port } = app.server.address() as AddressInfo;
+  return {
+    hub,
+    port,
+    async close() {
+      await app.close();
+      await broker?.close();
+    },
+  };
+}
+
+/**
+ * Tidings as a user would run it: `createHub` with `authorize`, the Fastify plugin, `emit`
+ * per event (validated once, serialized once). With `redisUrl`, each instance uses
+ * `redisBroker` on the same Redis and key prefix; otherwise the default memory broker.
+ */
+export async function createTidingsTarget(options: TargetOptions): Promise<BenchTarget> {
+  const { hub, port, close } = await startTidings(options);
   const stream = hub.streams.ticker;
   const params = { symbol: SYMBOL };
 
   return {
-    endpoint: { port, path: `/streams/ticker/${SYMBOL}` },
+    endpoint: { port, path: tickerPath(PREFIX, SYMBOL) },
     subscribers: () => stream.subscriberCount(params),
     publish(events) {
       for (const quote of events) stream.emit(params, EVENT_NAME, quote).catch(options.onError);
@@ -45,9 +62,42 @@ export async function createTidingsTarget(options: TargetOptions): Promise<Bench
     async emitAndWait(events) {
       await Promise.all(events.map((quote) => stream.emit(params, EVENT_NAME, quote)));
     },
-    async close() {
-      await app.close();
-      await broker?.close();
+    close,
+  };
+}
+
+/**
+ * Scenario G: the same hub (memory broker) with events on ten ticker topics. Each client holds
+ * all ten, over one multiplexed connection (`mux`: `/streams/@tidings?s=[…]`) or over one plain
+ * connection per topic (`separate`: `/streams/ticker/<symbol>` ten times).
+ */
+export async function createTidingsTopicsTarget(
+  options: TargetOptions,
+  mode: 'mux' | 'separate',
+): Promise<BenchTarget> {
+  const { hub, port, close } = await startTidings(options);
+  const stream = hub.streams.ticker;
+  const params = TOPIC_SYMBOLS.map((symbol) => ({ symbol }));
+  const paramsOf = new Map(params.map((p) => [p.symbol, p]));
+  const paths =
+    mode === 'mux'
+      ? [multiplexPath(PREFIX, TOPIC_SYMBOLS)]
+      : TOPIC_SYMBOLS.map((symbol) => tickerPath(PREFIX, symbol));
+
+  return {
+    endpoint: { port, path: paths[0]! },
+    client: { paths, subscriptions: TOPIC_SYMBOLS.length },
+    topics: TOPIC_SYMBOLS,
+    subscribers: () => {
+      let total = 0;
+      for (const p of params) total += stream.subscriberCount(p);
+      return total;
     },
+    publish(events) {
+      for (const quote of events) {
+        stream.emit(paramsOf.get(quote.symbol)!, EVENT_NAME, quote).catch(options.onError);
+      }
+    },
+    close,
   };
 }

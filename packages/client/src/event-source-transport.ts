@@ -71,7 +71,7 @@ export function createEventSourceTransport(options: EventSourceTransportOptions)
       });
       // An EventSource keeps the id of a position frame to itself (the frame dispatches nothing), so
       // this transport resumes a stream that had no event since it subscribed without a position.
-      for (const name of [...request.events, 'gap']) {
+      for (const name of [...request.events, 'gap', 'close']) {
         source.addEventListener(name, (event) => {
           if (signal.aborted) return;
           handlers.onMessage({ id: event.lastEventId, event: name, data: String(event.data) });

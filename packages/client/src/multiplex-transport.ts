@@ -1,5 +1,6 @@
 import { TidingsError } from '@tidings/contract/errors';
 import {
+  CLOSE_EVENT,
   compareParsedIds,
   EMPTY_POSITION,
   MULTIPLEX_PATH,
@@ -160,13 +161,15 @@ export function createMultiplexTransport(options: MultiplexTransportOptions): Tr
       case 'event': {
         const id = parseEventId(frame.id);
         if (id !== null && !newer(id, channel.cursor)) return;
-        if (id !== null) {
-          channel.cursor = id;
-          channel.cursorText = frame.id;
-        }
+        if (id !== null) channel.cursor = id;
+        // A handler's own ids need not be `<ms>-<seq>`: still the point to resume from.
+        channel.cursorText = frame.id;
         channel.handlers.onMessage({ id: frame.id, event: frame.name, data: frame.data });
         return;
       }
+      case 'end':
+        channel.handlers.onMessage({ id: undefined, event: CLOSE_EVENT, data: frame.value });
+        return;
       case 'pos': {
         const id = parseEventId(frame.value);
         if (!newer(id, channel.cursor)) return;

@@ -1,6 +1,6 @@
 import type { AnySchema, StreamDescriptor } from '@tidings/contract';
-import { describeIssues, type TidingsError, TidingsValidationError } from '@tidings/contract/errors';
-import { GAP_EVENT, validateWith } from '@tidings/contract/wire';
+import { describeIssues, TidingsError, TidingsValidationError } from '@tidings/contract/errors';
+import { CLOSE_EVENT, GAP_EVENT, validateWith } from '@tidings/contract/wire';
 import { backoffDelay } from './backoff.ts';
 import { createEventQueue, type EventQueue } from './event-queue.ts';
 import { createListenerRegistry } from './listeners.ts';
@@ -66,6 +66,23 @@ function parseGap(data: string, fallback: string | undefined) {
     lastEventId: typeof value.lastEventId === 'string' ? value.lastEventId : fallback,
     oldestAvailableId: typeof value.oldestAvailableId === 'string' ? value.oldestAvailableId : undefined,
   };
+}
+
+/** The error a final `close` frame carries, if any (`{}` is a plain end). */
+function endError(stream: string, data: string): TidingsError | undefined {
+  let body: { error?: { code?: unknown; message?: unknown } } = {};
+  try {
+    body = JSON.parse(data) ?? {};
+  } catch {}
+  const error = body.error;
+  if (typeof error !== 'object' || error === null) return undefined;
+  const message =
+    typeof error.message === 'string'
+      ? error.message
+      : `@tidings/client: stream "${stream}" ended with an error.`;
+  const code =
+    error.code === 'VALIDATION_FAILED' || error.code === 'UNKNOWN_EVENT' ? error.code : 'HANDLER_FAILED';
+  return new TidingsError(code, message);
 }
 
 /** Opens a subscription: connects, delivers typed events, reconnects with backoff and resumes. */
@@ -158,6 +175,8 @@ export function createSubscription(config: SubscriptionConfig): Subscription {
   };
 
   const onMessage = (message: TransportMessage) => {
+    // The stream ended for good (its handler returned or failed): close, do not reconnect.
+    if (message.event === CLOSE_EVENT) return finish(endError(stream, message.data));
     if (message.event === GAP_EVENT) {
       progress();
       return listeners.dispatch(parseGap(message.data, lastEventId));

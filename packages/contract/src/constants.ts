@@ -6,6 +6,11 @@ export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 export const STREAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The control event sent before a replay that cannot vouch for every event after `Last-Event-ID`. */
 export const GAP_EVENT = 'gap';
+/**
+ * The control event that ends a stream for good (its handler returned or failed): the client closes
+ * without reconnecting. Its data is `{}` or `{ "error": { "code", "message" } }`.
+ */
+export const CLOSE_EVENT = 'close';
 /** The request header (and query param) that carries the client's contract fingerprint. */
 export const CONTRACT_HEADER = 'x-tidings-contract';
 export const CONTRACT_QUERY = 'contract';

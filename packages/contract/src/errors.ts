@@ -12,7 +12,8 @@ export type TidingsErrorCode =
   | 'HUB_CLOSED'
   | 'TRANSPORT_ERROR'
   | 'CONFIG_INVALID'
-  | 'CODEGEN_FAILED';
+  | 'CODEGEN_FAILED'
+  | 'HANDLER_FAILED';
 
 const BRAND = Symbol.for('tidings.error');
 

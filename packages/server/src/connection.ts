@@ -8,6 +8,8 @@ export interface RawSocket {
   /** Sends a TCP reset and destroys the socket: the kernel frees its buffers at once. */
   resetAndDestroy(): unknown;
   readonly writableLength: number;
+  once(event: 'drain', listener: () => void): unknown;
+  off(event: 'drain', listener: () => void): unknown;
 }
 
 /** The part of Node's `ServerResponse` / `Http2ServerResponse` a connection writes to. */
@@ -20,7 +22,8 @@ export interface RawResponse {
   destroy(error?: Error): void;
   readonly writableLength: number;
   writeHead(status: number, headers: Record<string, string | number | readonly string[]>): unknown;
-  once(event: 'close', listener: () => void): unknown;
+  once(event: 'close' | 'drain', listener: () => void): unknown;
+  off(event: 'close' | 'drain', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
@@ -58,8 +61,35 @@ export class Connection<TTopic> {
    * written at once and bounded by the streams' history, so a large resume is not a slow consumer.
    */
   allowance = 0;
+  /** Corked for the rest of this flush (a multiplexed connection written by several topics). */
+  corked = false;
+  /** Handlers serving streams on this connection (procedures): aborted when it closes. */
+  readonly handlers = new Set<AbortController>();
+  private drain: Promise<void> | undefined;
 
   constructor(readonly res: RawResponse) {}
+
+  /** Bytes written and not yet taken by the kernel. */
+  get buffered(): number {
+    return this.socket !== null ? this.socket.writableLength : this.res.writableLength;
+  }
+
+  /** Resolves once the unwritten bytes have gone (one listener, whoever waits). */
+  drained(): Promise<void> {
+    if (this.drain) return this.drain;
+    const target = this.socket ?? this.res;
+    this.drain = new Promise<void>((resolve) => {
+      const done = (): void => {
+        target.off('drain', done);
+        this.res.off('close', done);
+        this.drain = undefined;
+        resolve();
+      };
+      target.once('drain', done);
+      this.res.once('close', done);
+    });
+    return this.drain;
+  }
 }
 
 /** One subscription of a connection: its topic, how its frames are written, and where it is. */

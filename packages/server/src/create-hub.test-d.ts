@@ -70,4 +70,39 @@ describe('hub types', () => {
     await Fastify({ http2: true }).register(hub.plugin, { prefix: '/streams' });
     expectTypeOf<EventUnion<typeof market, 'ticker'>['type']>().toEqualTypeOf<'quote' | 'halted'>();
   });
+
+  it('types handlers from the contract; a stream served by a handler has no emit', () => {
+    const served = createHub(market, {
+      handlers: {
+        room: async function* ({ params, query, lastEventId, signal }) {
+          expectTypeOf(params).toEqualTypeOf<{ room: string }>();
+          expectTypeOf(query).toEqualTypeOf<Record<never, never>>();
+          expectTypeOf(lastEventId).toEqualTypeOf<string | undefined>();
+          expectTypeOf(signal).toEqualTypeOf<AbortSignal>();
+          yield { event: 'say', data: { text: params.room } };
+          yield { event: 'say', data: { text: 'with its own id' }, id: 'r-1' };
+        },
+      },
+    });
+    // @ts-expect-error a stream served by a handler has no emit
+    served.streams.room.emit;
+    expectTypeOf(served.streams.room.subscriberCount).toEqualTypeOf<(params: { room: string }) => number>();
+    expectTypeOf(served.streams.ticker.emit).toBeFunction();
+    createHub(market, {
+      handlers: {
+        // @ts-expect-error an event the stream does not declare
+        room: async function* () {
+          yield { event: 'shout', data: { text: 'x' } };
+        },
+      },
+    });
+    createHub(market, {
+      handlers: {
+        // @ts-expect-error a payload of the wrong type
+        room: async function* () {
+          yield { event: 'say', data: { text: 1 } };
+        },
+      },
+    });
+  });
 });

@@ -2,14 +2,16 @@ import {
   type AnyContract,
   fingerprint,
   isContract,
+  type StreamNames,
   TidingsContractError,
   TidingsError,
 } from '@tidings/contract';
 import { Counters } from './counters.ts';
 import { Fanout } from './fanout.ts';
-import type { DrainOptions, Hub, HubOptions, HubStats, HubStreams } from './hub-types.ts';
+import type { DrainOptions, Hub, HubHandlerOptions, HubOptions, HubStats, HubStreams } from './hub-types.ts';
 import { memoryBroker } from './memory-broker.ts';
 import { createPlugin } from './plugin.ts';
+import type { AnyHandler } from './procedure.ts';
 import { createStreamEmitter, type RuntimeStreamHandle } from './stream-emitter.ts';
 import { unknownStreamGuard } from './unknown-stream-guard.ts';
 
@@ -48,6 +50,38 @@ function checkFingerprints(value: unknown): readonly string[] {
   return Object.freeze([...(value as string[])]);
 }
 
+/** The handlers option, checked: each a function, each for a stream of the contract. */
+function handlersOf(contract: AnyContract, handlers: unknown): ReadonlyMap<string, AnyHandler> {
+  const out = new Map<string, AnyHandler>();
+  if (handlers === undefined) return out;
+  if (typeof handlers !== 'object' || handlers === null) {
+    throw new TidingsError(
+      'CONFIG_INVALID',
+      `@tidings/server: createHub option "handlers" is ${String(handlers)}; expected an object of handlers by stream name.`,
+    );
+  }
+  for (const [name, handler] of Object.entries(handlers)) {
+    if (!Object.hasOwn(contract.streams, name)) {
+      throw new TidingsError(
+        'CONFIG_INVALID',
+        `@tidings/server: createHub option "handlers" has "${name}", which the contract does not declare (streams: ${Object.keys(
+          contract.streams,
+        )
+          .map((stream) => `"${stream}"`)
+          .join(', ')}).`,
+      );
+    }
+    if (typeof handler !== 'function') {
+      throw new TidingsError(
+        'CONFIG_INVALID',
+        `@tidings/server: createHub option "handlers.${name}" is ${typeof handler}; expected an async generator function (async function* (ctx) { … }).`,
+      );
+    }
+    out.set(name, handler as AnyHandler);
+  }
+  return out;
+}
+
 /**
  * Creates a hub for a contract: typed, validated `emit` per stream and a Fastify plugin that serves
  * every stream as Server-Sent Events. Works without Fastify too (a worker that only emits).
@@ -56,10 +90,13 @@ function checkFingerprints(value: unknown): readonly string[] {
  * await app.register(hub.plugin, { prefix: '/streams' });
  * await hub.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { price: 1.5, at: new Date().toISOString() });
  */
-export function createHub<const TContract extends AnyContract>(
+export function createHub<
+  const TContract extends AnyContract,
+  THandled extends StreamNames<TContract> = never,
+>(
   contract: TContract,
-  options: HubOptions<TContract> = {},
-): Hub<TContract> {
+  options: HubOptions<TContract> & HubHandlerOptions<TContract, THandled> = {},
+): Hub<TContract, THandled> {
   if (!isContract(contract)) {
     throw new TidingsContractError(
       '@tidings/server: createHub expects a contract made by defineContract({ … }) as its first argument.',
@@ -122,7 +159,10 @@ export function createHub<const TContract extends AnyContract>(
   let closing: Promise<void> | undefined;
   const isClosed = (): boolean => closing !== undefined;
 
-  const handles: Record<string, RuntimeStreamHandle> = Object.create(unknownStreamGuard(names));
+  const handlers = handlersOf(contract, options.handlers);
+  const handles: Record<string, RuntimeStreamHandle | Omit<RuntimeStreamHandle, 'emit'>> = Object.create(
+    unknownStreamGuard(names),
+  );
   for (const name of names) {
     const { handle } = createStreamEmitter(
       name,
@@ -130,7 +170,8 @@ export function createHub<const TContract extends AnyContract>(
       { broker, counters, isClosed },
       (key) => fanout.countOn(key),
     );
-    handles[name] = Object.freeze(handle);
+    // A stream served by a handler has no emit: its events come from the handler.
+    handles[name] = Object.freeze(handlers.has(name) ? { subscriberCount: handle.subscriberCount } : handle);
   }
   Object.freeze(handles);
 
@@ -175,6 +216,7 @@ export function createHub<const TContract extends AnyContract>(
     heartbeatMs,
     retryMs,
     maxSubscriptionsPerConnection,
+    handlers,
     isClosed,
     drain: () => drain(),
     close,
@@ -183,7 +225,7 @@ export function createHub<const TContract extends AnyContract>(
   return {
     contract,
     broker,
-    streams: handles as unknown as HubStreams<TContract>,
+    streams: handles as unknown as HubStreams<TContract, THandled>,
     plugin,
     stats,
     drain,

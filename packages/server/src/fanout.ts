@@ -72,9 +72,24 @@ export class Fanout implements TopicHost {
     this.heartbeat = new Heartbeat(options.heartbeatMs, () => this.beat());
   }
 
-  /** Subscriptions of this process on one topic. */
+  /** Streams served by handlers now, by topic key (what `subscriberCount` counts for them). */
+  private readonly handled = new Map<string, number>();
+
+  /** Subscriptions of this process on one topic (or running handlers with those params). */
   countOn(key: string): number {
-    return this.topics.get(key)?.size ?? 0;
+    return (this.topics.get(key)?.size ?? 0) + (this.handled.get(key) ?? 0);
+  }
+
+  /** Counts a handler serving `stream` with these params until `running` settles. */
+  countHandler(stream: number, key: string, running: Promise<void>): void {
+    this.perStream[stream]!++;
+    this.handled.set(key, (this.handled.get(key) ?? 0) + 1);
+    void running.finally(() => {
+      this.perStream[stream]!--;
+      const left = (this.handled.get(key) ?? 1) - 1;
+      if (left === 0) this.handled.delete(key);
+      else this.handled.set(key, left);
+    });
   }
 
   private topic(key: string, history: number): HubTopic {
@@ -166,6 +181,24 @@ export class Fanout implements TopicHost {
     const dirty = this.dirty;
     this.dirty = [];
     for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
+    const corked = this.corked;
+    if (corked.length === 0) return;
+    this.corked = [];
+    for (let i = 0; i < corked.length; i++) {
+      const conn = corked[i]!;
+      conn.corked = false;
+      conn.socket?.uncork();
+    }
+  }
+
+  /** Connections whose socket is corked during this flush. */
+  private corked: TopicConnection[] = [];
+
+  cork(conn: TopicConnection): void {
+    if (conn.corked || conn.socket === null) return;
+    conn.corked = true;
+    conn.socket.cork();
+    this.corked.push(conn);
   }
 
   /** A slow consumer: counted, detached and reset (it resumes from history). */
@@ -199,8 +232,18 @@ export class Fanout implements TopicHost {
     if (conn.state === 'closed') return;
     conn.state = 'closed';
     for (const slot of conn.slots) this.release(slot);
+    for (const handler of conn.handlers) handler.abort();
     this.connections.delete(conn);
     if (this.connections.size === 0) this.heartbeat.stop();
+  }
+
+  /** Ends a stream for good after its last frame (its handler returned or failed): no `retry:`. */
+  finish(conn: TopicConnection): void {
+    const open = conn.state === 'open';
+    this.detach(conn);
+    if (!open) return;
+    conn.socket = null;
+    conn.res.end();
   }
 
   /** Ends a stream with a `retry:` frame (or `lastFrame`); one still opening is destroyed. */

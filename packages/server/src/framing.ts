@@ -1,4 +1,5 @@
 import {
+  CLOSE_EVENT,
   EMPTY_POSITION,
   encodeControl,
   encodeEvent,
@@ -18,6 +19,8 @@ export interface Framing {
   event(alias: string, id: string, name: string, data: string): string;
   position(alias: string, id: string): string;
   gap(alias: string, lastEventId: string | undefined, oldestAvailableId: string | undefined): string;
+  /** The end of a stream served by a handler: `{}`, or `{ error: { code, message } }`. */
+  end(alias: string, body: string): string;
 }
 
 const gapData = (lastEventId: string | undefined, oldestAvailableId: string | undefined) =>
@@ -30,6 +33,7 @@ export const PLAIN: Framing = {
   position: (_alias, id) => encodePosition(id),
   gap: (_alias, lastEventId, oldestAvailableId) =>
     encodeControl(GAP_EVENT, gapData(lastEventId, oldestAvailableId)),
+  end: (_alias, body) => encodeControl(CLOSE_EVENT, body),
 };
 
 /** Multiplexed: one `data:` line per frame, led by the topic's alias (see `@tidings/contract/wire`). */
@@ -39,6 +43,7 @@ export const MUX: Framing = {
   position: (alias, id) => encodeMuxControl(alias, 'pos', id),
   gap: (alias, lastEventId, oldestAvailableId) =>
     encodeMuxControl(alias, 'gap', gapData(lastEventId, oldestAvailableId)),
+  end: (alias, body) => encodeMuxControl(alias, 'end', body),
 };
 
 export { EMPTY_POSITION };

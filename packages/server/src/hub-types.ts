@@ -55,9 +55,66 @@ export interface StreamHandle<TContract extends AnyContract, TStream extends Str
   readonly subscriberCount: SubscriberCountFunction<TContract, TStream>;
 }
 
-/** Every stream of a contract, by name. */
-export type HubStreams<TContract extends AnyContract> = {
-  readonly [TStream in StreamNames<TContract>]: StreamHandle<TContract, TStream>;
+/** What a hub offers for a stream served by a handler: no `emit` (its events come from the handler). */
+export interface HandledStreamHandle<TContract extends AnyContract, TStream extends StreamNames<TContract>> {
+  /** Connections of this process open on the stream with these params. */
+  readonly subscriberCount: SubscriberCountFunction<TContract, TStream>;
+}
+
+/** Every stream of a contract, by name; streams in `THandled` are served by handlers and have no `emit`. */
+export type HubStreams<TContract extends AnyContract, THandled extends StreamNames<TContract> = never> = {
+  readonly [TStream in StreamNames<TContract>]: TStream extends THandled
+    ? HandledStreamHandle<TContract, TStream>
+    : StreamHandle<TContract, TStream>;
+};
+
+/** What a handler receives for one connection. */
+export interface HandlerContext<TContract extends AnyContract, TStream extends StreamNames<TContract>> {
+  /** The validated params. */
+  readonly params: ParamsOf<TContract, TStream>;
+  /** The validated query. */
+  readonly query: QueryOf<TContract, TStream>;
+  /** The id of the last event the client received (its `Last-Event-ID`), to skip what it has. */
+  readonly lastEventId: string | undefined;
+  /** Aborts when the client leaves or the hub closes; pass it to what the handler awaits. */
+  readonly signal: AbortSignal;
+  /** The Fastify request. */
+  readonly request: HubRequest;
+}
+
+/** One event a handler yields: a declared event, its payload (validated), and an optional id of its own. */
+export type HandlerEvent<TContract extends AnyContract, TStream extends StreamNames<TContract>> = {
+  [TEvent in EventNamesOf<TContract, TStream>]: {
+    readonly event: TEvent;
+    readonly data: EventInputsOf<TContract, TStream>[TEvent];
+    /** The event's id; default `<ms>-<seq>`, increasing per connection. No line breaks. */
+    readonly id?: string | undefined;
+  };
+}[EventNamesOf<TContract, TStream>];
+
+/** Serves one stream per connection: yields its events; returning ends the stream for good. */
+export type StreamHandler<TContract extends AnyContract, TStream extends StreamNames<TContract>> = (
+  context: HandlerContext<TContract, TStream>,
+) => AsyncIterable<HandlerEvent<TContract, TStream>>;
+
+/** The `handlers` option of `createHub`, for exactly the streams in `THandled` (how the hub's type learns which have one). */
+export interface HubHandlerOptions<TContract extends AnyContract, THandled extends StreamNames<TContract>> {
+  /**
+   * Streams served per connection by a handler (an async generator of events) instead of by `emit`:
+   * the tokens of one answer, the progress of one job. Such a stream has no `emit`.
+   * @default none
+   */
+  readonly handlers?: HandlersFor<TContract, THandled> | undefined;
+}
+
+/** Handlers for exactly the streams in `THandled` (how `createHub` learns which streams have one). */
+export type HandlersFor<TContract extends AnyContract, THandled extends StreamNames<TContract>> = {
+  readonly [TStream in THandled]: StreamHandler<TContract, TStream>;
+};
+
+/** Handlers by stream name, for streams served per connection instead of by `emit`. */
+export type StreamHandlers<TContract extends AnyContract> = {
+  readonly [TStream in StreamNames<TContract>]?: StreamHandler<TContract, TStream>;
 };
 
 /** The Fastify request `authorize` receives (HTTP/1.1 or HTTP/2). */
@@ -177,13 +234,13 @@ export interface DrainOptions {
 }
 
 /** A hub: typed emitters for every stream of a contract, and the Fastify plugin that serves them. */
-export interface Hub<TContract extends AnyContract> {
+export interface Hub<TContract extends AnyContract, THandled extends StreamNames<TContract> = never> {
   /** The contract this hub serves. */
   readonly contract: TContract;
   /** The broker events go through. */
   readonly broker: Broker;
-  /** Typed `emit` and `subscriberCount` per stream. */
-  readonly streams: HubStreams<TContract>;
+  /** Typed `emit` and `subscriberCount` per stream (no `emit` for a stream served by a handler). */
+  readonly streams: HubStreams<TContract, THandled>;
   /** Registers one `GET` route per stream under the plugin's prefix; `app.close()` closes the hub. */
   readonly plugin: FastifyPluginAsync<HubPluginOptions, RawServerBase>;
   /** The hub's counters. */

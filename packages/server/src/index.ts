@@ -13,8 +13,13 @@ export type {
   DrainOptions,
   EmitFunction,
   EventNamesOf,
+  HandledStreamHandle,
+  HandlerContext,
+  HandlerEvent,
+  HandlersFor,
   HasParams,
   Hub,
+  HubHandlerOptions,
   HubOptions,
   HubPluginOptions,
   HubRequest,
@@ -22,6 +27,8 @@ export type {
   HubStreams,
   InvalidParamsBody,
   StreamHandle,
+  StreamHandler,
+  StreamHandlers,
   SubscriberCountFunction,
 } from './hub-types.ts';
 export type { MemoryBroker, MemoryBrokerOptions } from './memory-broker.ts';

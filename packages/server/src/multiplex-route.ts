@@ -109,9 +109,19 @@ export interface AcceptedTopic {
   cursorText: string | undefined;
 }
 
-/** What a list became: the topics to subscribe to, and the `!err` frames of the refused entries. */
+/** An entry of a stream served by a handler: it runs on its own, per connection. */
+export interface AcceptedHandler {
+  readonly entry: ListEntry;
+  readonly params: object;
+  readonly query: object;
+  /** Its topic key (what `subscriberCount` counts it under). */
+  readonly key: string;
+}
+
+/** What a list became: the topics to subscribe to, the handlers to run, and the `!err` frames of the refused entries. */
 export interface CheckedList {
   readonly topics: AcceptedTopic[];
+  readonly handlers: AcceptedHandler[];
   readonly refusals: string[];
 }
 
@@ -146,6 +156,7 @@ export async function checkList(
   entries: readonly ListEntry[],
   request: HubRequest,
   authorize: Authorize | undefined,
+  isHandled: (stream: string) => boolean,
 ): Promise<CheckedList> {
   const checks = await Promise.all(
     entries.map((entry) =>
@@ -155,6 +166,7 @@ export async function checkList(
     ),
   );
   const byTopic = new Map<string, AcceptedTopic>();
+  const handlers: AcceptedHandler[] = [];
   const refusals: string[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
@@ -164,6 +176,10 @@ export async function checkList(
       continue;
     }
     const key = topicKey(entry.stream.name, check.params as Record<string, unknown>);
+    if (isHandled(entry.stream.name)) {
+      handlers.push({ entry, params: check.params, query: check.query, key });
+      continue;
+    }
     let topic = byTopic.get(key);
     if (!topic) {
       topic = { stream: entry.stream, key, keys: [], cursor: null, cursorText: undefined };
@@ -176,5 +192,5 @@ export async function checkList(
       topic.cursorText = entry.cursor;
     }
   }
-  return { topics: [...byTopic.values()], refusals };
+  return { topics: [...byTopic.values()], handlers, refusals };
 }

@@ -3,6 +3,7 @@ import { type AnyContract, pathParams } from '@tidings/contract';
 import {
   CONTRACT_HEADER,
   CONTRACT_QUERY,
+  EMPTY_POSITION,
   encodeMuxControl,
   HEARTBEAT_HEADER,
   LAST_EVENT_ID_QUERY,
@@ -26,7 +27,14 @@ import type { Fanout } from './fanout.ts';
 import { type Framing, MUX, PLAIN } from './framing.ts';
 import type { HubOptions, HubPluginOptions, HubRequest } from './hub-types.ts';
 import { checkList, parseSubscriptionList, refusalFrame } from './multiplex-route.ts';
-import { type Authorize, appQuery, checkSubscription, type RouteStream } from './subscription-checks.ts';
+import { type AnyHandler, runProcedure } from './procedure.ts';
+import {
+  type Authorize,
+  appQuery,
+  checkSubscription,
+  type RouteStream,
+  type SubscriptionCheck,
+} from './subscription-checks.ts';
 import type { TopicConnection } from './topic.ts';
 
 type Reply = FastifyReply<
@@ -46,6 +54,8 @@ export interface PluginContext {
   readonly heartbeatMs: number;
   readonly retryMs: number;
   readonly maxSubscriptionsPerConnection: number;
+  /** Streams served by handlers, by name. */
+  readonly handlers: ReadonlyMap<string, AnyHandler>;
   readonly isClosed: () => boolean;
   readonly drain: () => Promise<void>;
   readonly close: () => Promise<void>;
@@ -219,10 +229,46 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     );
   }
 
+  /** Runs a stream's handler for one subscription of a connection, counted while it runs. */
+  function handle(
+    conn: TopicConnection,
+    request: HubRequest,
+    run: {
+      stream: RouteStream;
+      handler: AnyHandler;
+      framing: Framing;
+      alias: string;
+      key: string;
+      params: object;
+      query: object;
+      lastEventId: string | undefined;
+      ended: () => void;
+    },
+  ): void {
+    const running = runProcedure({
+      conn,
+      framing: run.framing,
+      alias: run.alias,
+      stream: run.stream.name,
+      events: run.stream.events,
+      handler: run.handler,
+      params: run.params,
+      query: run.query,
+      lastEventId: run.lastEventId,
+      request,
+      counters,
+      log: request.log,
+      ended: run.ended,
+    });
+    fanout.countHandler(run.stream.index, run.key, running);
+  }
+
   function route(app: FastifyInstance<RawServerBase>, stream: RouteStream): void {
     const { name } = stream;
+    const handler = hub.handlers.get(name);
     app.get(stream.schema.path, { exposeHeadRoute: false }, async (request, reply) => {
       let topicKeyOf = '';
+      let checked: SubscriptionCheck | undefined;
       return serve(
         request,
         reply,
@@ -240,6 +286,10 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
             return null;
           }
           topicKeyOf = topicKey(name, check.params as Record<string, unknown>);
+          if (handler) {
+            checked = check;
+            return [];
+          }
           return [{ stream: stream.index, key: topicKeyOf, history: stream.schema.history }];
         },
         (conn, [settled]) => {
@@ -248,6 +298,19 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
             throw brokerFailure(name, topicKeyOf, settled.reason);
           }
           startStream(conn, request, reply, [lastEventIdOf(request)]);
+          if (handler && checked?.ok) {
+            handle(conn, request, {
+              stream,
+              handler,
+              framing: PLAIN,
+              alias: '',
+              key: topicKeyOf,
+              params: checked.params,
+              query: checked.query,
+              lastEventId: lastEventIdOf(request),
+              ended: () => fanout.finish(conn),
+            });
+          }
         },
       );
     });
@@ -274,7 +337,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
             await reply.code(400).send(list.body);
             return null;
           }
-          checked = await checkList(list.entries, request, authorize);
+          checked = await checkList(list.entries, request, authorize, (name) => hub.handlers.has(name));
           return checked.topics.map((topic) => ({
             stream: topic.stream.index,
             key: topic.key,
@@ -302,7 +365,28 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
             for (const key of topic.keys) preamble += encodeMuxControl(slots[i]!.topic.alias, 'sub', key);
             cursors.push(topic.cursorText);
           }
+          // A stream served by a handler runs per subscription, under an alias of its own.
+          const runs = checked!.handlers.map((accepted, i) => ({ accepted, alias: `~${i.toString(36)}` }));
+          // A run starts afresh: its position is "nothing before" (a client moving lists switches to it at once).
+          for (const { accepted, alias } of runs) {
+            preamble +=
+              encodeMuxControl(alias, 'sub', accepted.entry.key) +
+              encodeMuxControl(alias, 'pos', EMPTY_POSITION);
+          }
           startStream(conn, request, reply, cursors, preamble);
+          for (const { accepted, alias } of runs) {
+            handle(conn, request, {
+              stream: accepted.entry.stream,
+              handler: hub.handlers.get(accepted.entry.stream.name)!,
+              framing: MUX,
+              alias,
+              key: accepted.key,
+              params: accepted.params,
+              query: accepted.query,
+              lastEventId: accepted.entry.cursor,
+              ended: () => {},
+            });
+          }
         },
       );
     });
@@ -325,7 +409,13 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     const streams = new Map<string, RouteStream>();
     let index = 0;
     for (const [name, schema] of Object.entries(hub.contract.streams)) {
-      const stream: RouteStream = { name, index: index++, schema, paramNames: pathParams(schema.path) };
+      const stream: RouteStream = {
+        name,
+        index: index++,
+        schema,
+        paramNames: pathParams(schema.path),
+        events: new Map(Object.entries(schema.events)),
+      };
       streams.set(name, stream);
       route(app, stream);
     }

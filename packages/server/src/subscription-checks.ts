@@ -1,4 +1,11 @@
-import type { AnyContract, AnyStream, NoParams, ValidationIssue, ValidationOutcome } from '@tidings/contract';
+import type {
+  AnyContract,
+  AnySchema,
+  AnyStream,
+  NoParams,
+  ValidationIssue,
+  ValidationOutcome,
+} from '@tidings/contract';
 import { CONTRACT_QUERY, LAST_EVENT_ID_QUERY, validateWith } from '@tidings/contract/wire';
 import type { AuthorizeContext, HubRequest, InvalidParamsBody } from './hub-types.ts';
 
@@ -9,6 +16,8 @@ export interface RouteStream {
   readonly index: number;
   readonly schema: AnyStream;
   readonly paramNames: readonly string[];
+  /** Its events' schemas, by name. */
+  readonly events: ReadonlyMap<string, AnySchema>;
 }
 
 /** What a subscription's checks found: its validated params and query, or the answer that refuses it. */

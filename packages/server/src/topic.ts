@@ -17,6 +17,8 @@ export interface TopicHost {
   readonly maxBufferedBytes: number;
   /** Flushes the topic at the end of this event-loop turn. */
   schedule(topic: HubTopic): void;
+  /** Corks a connection's socket until the end of this flush, so its writes leave in one syscall. */
+  cork(conn: TopicConnection): void;
   /** Cuts a connection that buffers more than it may (a slow consumer). */
   cut(conn: TopicConnection): void;
   /** Ends a stream with a last frame (the client reconnects and resumes). */
@@ -235,6 +237,8 @@ export class HubTopic {
         const socket = conn.socket;
         let buffered: number;
         if (socket !== null) {
+          // A multiplexed connection takes several topics' chunks per turn: one syscall for all of them.
+          if (slot.framing.kind === 'mux') host.cork(conn);
           socket.write(shared.framed());
           buffered = socket.writableLength;
         } else {

@@ -2,7 +2,10 @@ import type { BenchConfig } from '../config.ts';
 import { type ConnectResult, median } from '../results.ts';
 import type { Loadgen, TargetGroup } from '../target-group.ts';
 
-/** Opens `count` clients and throws unless every one got a 200 and registered as a subscriber. */
+/**
+ * Opens `count` clients (each with the target's connections: one, or ten in scenario G) and
+ * throws unless every connection got a 200 and every subscription registered.
+ */
 export async function connectClients(
   group: TargetGroup,
   loadgen: Loadgen,
@@ -11,15 +14,19 @@ export async function connectClients(
 ): Promise<number> {
   const result = await loadgen.request(
     'connect',
-    { endpoints: group.endpoints, count, concurrency, timeoutMs: 30_000 },
+    { clients: group.clientEndpoints, count, concurrency, timeoutMs: 30_000 },
     120_000,
   );
   if (result.failed > 0) {
+    const what =
+      group.connectionsPerClient === 1
+        ? 'connections'
+        : `clients (${group.connectionsPerClient} connections each)`;
     throw new Error(
-      `bench: ${result.failed} of ${count} connections to ${group.info.name} failed: ${result.errors.join('; ')}`,
+      `bench: ${result.failed} of ${count} ${what} to ${group.info.name} failed: ${result.errors.join('; ')}`,
     );
   }
-  await group.waitForSubscribers(count);
+  await group.waitForSubscribers(count * group.subscriptionsPerClient);
   return result.elapsedMs;
 }
 

@@ -4,6 +4,7 @@
  */
 
 export {
+  CLOSE_EVENT,
   CONTRACT_HEADER,
   CONTRACT_QUERY,
   GAP_EVENT,
@@ -31,7 +32,7 @@ export {
   encodeRetry,
   positionOf,
 } from './encode.ts';
-export type { MultiplexEntry, MuxFrame } from './multiplex.ts';
+export type { MultiplexEntry, MuxControl, MuxFrame } from './multiplex.ts';
 export {
   EMPTY_POSITION,
   encodeMuxControl,

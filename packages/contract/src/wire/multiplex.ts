@@ -8,6 +8,7 @@
  *   when the topic has issued nothing yet
  * - a gap: `data: <alias> !gap {"lastEventId":…,"oldestAvailableId":…}`
  * - a refused subscription: `data: - !err {"k":<key>,"status":<status>,"body":<body>}`
+ * - the end of a stream served by a handler: `data: <alias> !end {}` or `!end {"error":{…}}`
  *
  * `<alias>` is the topic's short name in the serving process, so a topic's frames are encoded once
  * for every multiplexed connection on it.
@@ -41,8 +42,11 @@ export function encodeMuxEvent(alias: string, id: string, name: string, data: st
   return `data: ${alias} ${id} ${name} ${data}\n\n`;
 }
 
-/** A control frame on a multiplexed connection (`!sub`, `!pos`, `!gap`, `!err`). */
-export function encodeMuxControl(alias: string, kind: 'sub' | 'pos' | 'gap' | 'err', value: string): string {
+/** The kinds of control frame on a multiplexed connection. */
+export type MuxControl = 'sub' | 'pos' | 'gap' | 'err' | 'end';
+
+/** A control frame on a multiplexed connection (`!sub`, `!pos`, `!gap`, `!err`, `!end`). */
+export function encodeMuxControl(alias: string, kind: MuxControl, value: string): string {
   return `data: ${alias} !${kind} ${value}\n\n`;
 }
 
@@ -55,7 +59,7 @@ export type MuxFrame =
       readonly name: string;
       readonly data: string;
     }
-  | { readonly kind: 'sub' | 'pos' | 'gap' | 'err'; readonly alias: string; readonly value: string };
+  | { readonly kind: MuxControl; readonly alias: string; readonly value: string };
 
 /** Reads the data of a multiplexed frame; `undefined` when it is not one. */
 export function parseMuxFrame(data: string): MuxFrame | undefined {
@@ -66,7 +70,8 @@ export function parseMuxFrame(data: string): MuxFrame | undefined {
   const second = data.slice(a + 1, b);
   if (second.startsWith('!')) {
     const kind = second.slice(1);
-    if (kind !== 'sub' && kind !== 'pos' && kind !== 'gap' && kind !== 'err') return undefined;
+    if (kind !== 'sub' && kind !== 'pos' && kind !== 'gap' && kind !== 'err' && kind !== 'end')
+      return undefined;
     return { kind, alias, value: data.slice(b + 1) };
   }
   const c = data.indexOf(' ', b + 1);
