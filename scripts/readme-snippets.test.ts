@@ -39,6 +39,8 @@ function readmes(): Readme[] {
   if (existsSync(example)) found.push({ file: example, base: join(root, 'examples/market/server') });
   const react = join(root, 'examples/react/README.md');
   if (existsSync(react)) found.push({ file: react, base: join(root, 'examples/react/web') });
+  const answers = join(root, 'examples/answers/README.md');
+  if (existsSync(answers)) found.push({ file: answers, base: join(root, 'examples/answers/app') });
   return found;
 }
 

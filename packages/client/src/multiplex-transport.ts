@@ -404,7 +404,8 @@ export function createMultiplexTransport(options: MultiplexTransportOptions): Tr
         request,
         handlers,
         cursor,
-        cursorText: cursor === null ? undefined : request.lastEventId,
+        // Sent as given even when it is not `<ms>-<seq>`: a handler may use ids of its own.
+        cursorText: request.lastEventId,
         open: false,
         source: undefined,
         move: undefined,

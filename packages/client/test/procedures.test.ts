@@ -78,6 +78,16 @@ describe.each(modes)('a stream served by a handler (%s)', (_name, mode) => {
     expect(sub.status).toBe('closed');
   });
 
+  test('subscribe({ lastEventId }) hands the handler its own id kind: it resumes after it', async () => {
+    const runs: { lastEventId: string | undefined }[] = [];
+    await using server = await serverResource(chatHub({ runs }));
+    using client = createClient(chat, { ...mode, baseUrl: server.url, reconnect: fast });
+    const sub = client.answer.subscribe({ id: 'q5' }, { query: { words: 4 }, lastEventId: '1' });
+    const seen: number[] = [];
+    for await (const event of sub) if (event.type === 'token') seen.push(event.data.i);
+    expect([seen, runs]).toEqual([[2, 3], [{ lastEventId: '1' }]]);
+  });
+
   test('a dropped connection resumes the answer from Last-Event-ID: every token once', async () => {
     let release!: () => void;
     const hold = new Promise<void>((resolve) => {
