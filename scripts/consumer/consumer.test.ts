@@ -111,6 +111,8 @@ describe('the packed tarballs, installed with npm in a folder outside the checko
         ...ours,
         fastify: '^5.0.0',
         zod: '^4.1.0',
+        // The optional peer dependency of @tidings/server/metrics (@opentelemetry/api, a required one, npm installs itself).
+        'prom-client': '^15.1.3',
         react: '^19.0.0',
         'react-dom': '^19.0.0',
         '@types/react': '^19.0.0',
@@ -165,12 +167,13 @@ describe('the packed tarballs, installed with npm in a folder outside the checko
     }
   });
 
-  test('plain `node app.mjs` (no loader): a hub on Fastify, a client subscribed to it, and the event arrives', async () => {
+  test('plain `node app.mjs` (no loader): a hub on Fastify, a client subscribed to it, the event arrives and /metrics counts it', async () => {
     const plain = await node(['app.mjs']);
     expectSuccess(plain);
     expect(JSON.parse(lastLine(plain.stdout))).toEqual({
       type: 'story',
       data: { title: 'Hello from plain Node' },
+      emitted: 1,
     });
   }, 60_000);
 
@@ -183,7 +186,7 @@ describe('the packed tarballs, installed with npm in a folder outside the checko
       data: unknown;
       refused: boolean;
     };
-    expect(Object.keys(result.exported)).toHaveLength(10);
+    expect(Object.keys(result.exported)).toHaveLength(11);
     for (const [entry, count] of Object.entries(result.exported)) expect(count, entry).toBeGreaterThan(0);
     expect(result).toMatchObject({ type: 'story', data: { title: 'Hello from require()' }, refused: true });
   }, 60_000);

@@ -38,6 +38,19 @@ export interface LiveGap {
 }
 
 /**
+ * What a broker may report about itself, for the hub's metrics (`tidings.broker.*`). The hub passes
+ * one to `broker.observe` once metrics are on (an OpenTelemetry SDK or a Prometheus registry).
+ */
+export interface BrokerObserver {
+  /** One `publish` took this long, in seconds, from the call to the broker's acknowledgement. */
+  published(seconds: number): void;
+  /** The broker lost the connection to its server (an outage starts; repeated calls are one outage). */
+  connectionLost(): void;
+  /** The broker has its connection back (a reconnect; the outage ends). */
+  connectionRestored(): void;
+}
+
+/**
  * Where events go between `emit` and the connections: the in-process `memoryBroker()` or
  * `redisBroker()` from `@tidings/redis` for many processes.
  */
@@ -63,6 +76,11 @@ export interface Broker {
    * even if it drops before the topic's next event.
    */
   latestId?(topic: TopicRef): Promise<string | undefined>;
+  /**
+   * Optional: reports publish latency and connection outages to `observer` from now on; returns
+   * a function that stops it. A broker without a server to lose (the memory broker) leaves it out.
+   */
+  observe?(observer: BrokerObserver): () => void;
   /** Releases timers and connections. */
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { Framing } from './framing.ts';
 
 /** The part of a `net.Socket` a connection writes to. */
@@ -65,9 +66,17 @@ export class Connection<TTopic> {
   corked = false;
   /** Handlers serving streams on this connection (procedures): aborted when it closes. */
   readonly handlers = new Set<AbortController>();
+  /** When it was admitted (`performance.now()`), for the duration logged when it closes. */
+  readonly openedAt = performance.now();
   private drain: Promise<void> | undefined;
 
-  constructor(readonly res: RawResponse) {}
+  constructor(
+    readonly res: RawResponse,
+    /** Its route: the stream's index for a plain stream, the stream count for the multiplexed route. */
+    readonly route = 0,
+    /** Its request's logger (Fastify's, with the request id). */
+    readonly log: FastifyBaseLogger | null = null,
+  ) {}
 
   /** Bytes written and not yet taken by the kernel. */
   get buffered(): number {
@@ -105,9 +114,9 @@ export class Slot<TTopic> {
   ) {}
 }
 
-/** `chunk` as one HTTP/1.1 chunk: size in hex, CRLF, data, CRLF. */
-export function frameChunk(chunk: string): string {
-  return `${Buffer.byteLength(chunk).toString(16)}\r\n${chunk}\r\n`;
+/** `chunk` as one HTTP/1.1 chunk: size in hex, CRLF, data, CRLF (`size`: its byte length, when known). */
+export function frameChunk(chunk: string, size = Buffer.byteLength(chunk)): string {
+  return `${size.toString(16)}\r\n${chunk}\r\n`;
 }
 
 /**
@@ -139,4 +148,9 @@ export function writeString(conn: Connection<unknown>, chunk: string): number {
   }
   conn.res.write(chunk);
   return conn.res.writableLength;
+}
+
+/** Whether a logger writes `debug` lines: their fields are not even built otherwise (a line per connection). */
+export function debugging(log: FastifyBaseLogger | null): log is FastifyBaseLogger {
+  return log !== null && (log.level === 'debug' || log.level === 'trace');
 }

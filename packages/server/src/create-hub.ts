@@ -1,3 +1,4 @@
+import { type MeterProvider, metrics } from '@opentelemetry/api';
 import {
   type AnyContract,
   fingerprint,
@@ -8,6 +9,7 @@ import {
 } from '@tidings/contract';
 import { Counters } from './counters.ts';
 import { Fanout } from './fanout.ts';
+import { HubMetrics, linkHubMetrics } from './hub-metrics.ts';
 import type { DrainOptions, Hub, HubHandlerOptions, HubOptions, HubStats, HubStreams } from './hub-types.ts';
 import { memoryBroker } from './memory-broker.ts';
 import { createPlugin } from './plugin.ts';
@@ -48,6 +50,18 @@ function checkFingerprints(value: unknown): readonly string[] {
   const index = value.findIndex((entry) => typeof entry !== 'string' || entry === '');
   if (index >= 0) fail(`has ${show(value[index])} at index ${index}`);
   return Object.freeze([...(value as string[])]);
+}
+
+/** The meter provider the hub's instruments go to: the option, else the global one (a no-op until an SDK is installed). */
+function meterProviderOf(value: unknown): MeterProvider {
+  if (value === undefined) return metrics.getMeterProvider();
+  if (typeof (value as Partial<MeterProvider> | null)?.getMeter !== 'function') {
+    throw new TidingsError(
+      'CONFIG_INVALID',
+      `@tidings/server: createHub option "meterProvider" is ${String(value)}; expected an OpenTelemetry MeterProvider (an object with getMeter), such as the SDK's new MeterProvider({ readers }).`,
+    );
+  }
+  return value as MeterProvider;
 }
 
 /** The handlers option, checked: each a function, each for a stream of the contract. */
@@ -142,15 +156,28 @@ export function createHub<
     );
   }
   const compatibleFingerprints = checkFingerprints(options.compatibleFingerprints ?? []);
+  const meterProvider = meterProviderOf(options.meterProvider);
 
   const ownsBroker = options.broker === undefined;
   const broker = options.broker ?? memoryBroker();
-  const counters = new Counters();
   const names = Object.keys(contract.streams);
-  const fanout = new Fanout({
+  const eventNames = names.map((name) => Object.keys(contract.streams[name]!.events));
+  const counters = new Counters(eventNames);
+  const handlers = handlersOf(contract, options.handlers);
+  const fanout: Fanout = new Fanout({
     broker,
     counters,
-    streamCount: names.length,
+    metrics: new HubMetrics({
+      streams: names,
+      events: eventNames,
+      handled: new Set(names.flatMap((name, index) => (handlers.has(name) ? [index] : []))),
+      counters,
+      get subscriptions() {
+        return fanout.perStream;
+      },
+      broker,
+    }),
+    streams: names,
     heartbeatMs,
     maxConnections,
     maxBufferedBytes,
@@ -159,15 +186,16 @@ export function createHub<
   let closing: Promise<void> | undefined;
   const isClosed = (): boolean => closing !== undefined;
 
-  const handlers = handlersOf(contract, options.handlers);
+  const hubMetrics = fanout.metrics;
+  const uninstrument = hubMetrics.instrument(meterProvider);
   const handles: Record<string, RuntimeStreamHandle | Omit<RuntimeStreamHandle, 'emit'>> = Object.create(
     unknownStreamGuard(names),
   );
-  for (const name of names) {
+  for (const [index, name] of names.entries()) {
     const { handle } = createStreamEmitter(
       name,
       contract.streams[name]!,
-      { broker, counters, isClosed },
+      { broker, counters: counters.streams[index]!, isClosed },
       (key) => fanout.countOn(key),
     );
     // A stream served by a handler has no emit: its events come from the handler.
@@ -185,6 +213,8 @@ export function createHub<
     closing ??= (async () => {
       fanout.drain(drainWindowMs);
       fanout.close();
+      uninstrument();
+      hubMetrics.close();
       if (ownsBroker) await broker.close();
     })();
     return closing;
@@ -197,13 +227,13 @@ export function createHub<
       connections: fanout.connections.size,
       subscriptions: fanout.perStream.reduce((sum, count) => sum + count, 0),
       subscribers: subscribers as HubStats<TContract>['subscribers'],
-      eventsEmitted: counters.eventsEmitted,
-      framesWritten: counters.framesWritten,
-      replaysServed: counters.replaysServed,
-      gapsSignalled: counters.gapsSignalled,
-      liveGaps: counters.liveGaps,
-      slowConsumerDisconnects: counters.slowConsumerDisconnects,
-      contractMismatches: counters.contractMismatches,
+      eventsEmitted: counters.sumEvents((c) => c.emitted),
+      framesWritten: counters.sum((c) => c.framesWritten),
+      replaysServed: counters.sum((c) => c.replaysServed),
+      gapsSignalled: counters.sum((c) => c.resumeGaps + c.liveGapFrames),
+      liveGaps: counters.sum((c) => c.liveGaps),
+      slowConsumerDisconnects: counters.sum((c) => c.slowConsumerDisconnects),
+      contractMismatches: counters.sum((c) => c.contractMismatches),
     };
   };
 
@@ -222,7 +252,7 @@ export function createHub<
     close,
   });
 
-  return {
+  const hub: Hub<TContract, THandled> = {
     contract,
     broker,
     streams: handles as unknown as HubStreams<TContract, THandled>,
@@ -232,4 +262,6 @@ export function createHub<
     close,
     [Symbol.asyncDispose]: close,
   };
+  linkHubMetrics(hub, hubMetrics);
+  return hub;
 }

@@ -1,10 +1,12 @@
 import { encodeComment, encodeRetry } from '@tidings/contract/wire';
+import type { FastifyBaseLogger } from 'fastify';
 import { Admission } from './admission.ts';
 import type { Broker } from './broker.ts';
-import { Connection, type RawResponse, Slot, sendChunkedHead, writeString } from './connection.ts';
+import { Connection, debugging, type RawResponse, Slot, sendChunkedHead, writeString } from './connection.ts';
 import type { Counters } from './counters.ts';
 import type { Framing } from './framing.ts';
 import { Heartbeat } from './heartbeat.ts';
+import { DELIVERY_SAMPLES_PER_TURN, type HubMetrics, MULTIPLEXED } from './hub-metrics.ts';
 import { cutSlowConsumer } from './slow-consumer.ts';
 import { HubTopic, type TopicConnection, type TopicHost, type TopicSlot } from './topic.ts';
 
@@ -12,7 +14,9 @@ import { HubTopic, type TopicConnection, type TopicHost, type TopicSlot } from '
 export interface FanoutOptions {
   readonly broker: Broker;
   readonly counters: Counters;
-  readonly streamCount: number;
+  readonly metrics: HubMetrics;
+  /** Stream names, by index. */
+  readonly streams: readonly string[];
   readonly heartbeatMs: number;
   readonly maxConnections: number;
   readonly maxBufferedBytes: number;
@@ -36,9 +40,17 @@ export interface ConnectRequest {
   /** Its topics, one subscription each (one for a plain stream). */
   readonly topics: readonly TopicRequest[];
   readonly framing: Framing;
+  /** The stream's index for a plain stream; the stream count for the multiplexed route. */
+  readonly route: number;
+  /** The request's logger (with its request id). */
+  readonly log: FastifyBaseLogger;
 }
 
+/** Why a connection closed, as the `closed` log line says. */
+export type CloseReason = 'client' | 'slow-consumer' | 'server' | 'ended' | 'refused';
+
 const HEARTBEAT = encodeComment();
+
 const ignoreError = (): void => {};
 
 /**
@@ -50,13 +62,20 @@ const ignoreError = (): void => {};
 export class Fanout implements TopicHost {
   readonly broker: Broker;
   readonly counters: Counters;
+  readonly metrics: HubMetrics;
+  /** Delivery latency samples left in this flush (0 while metrics are off). */
+  samplesLeft = 0;
+  /** Route names by index: the streams, then `*` (the multiplexed route). */
+  readonly routes: readonly string[];
+  /** The app's logger, set when the plugin is registered (for what happens outside a request). */
+  log: FastifyBaseLogger | null = null;
   readonly maxBufferedBytes: number;
   readonly connections = new Set<TopicConnection>();
   /** Subscriptions per stream, by the stream's index. */
   readonly perStream: number[];
   readonly admission: Admission;
   private readonly topics = new Map<string, HubTopic>();
-  private readonly heartbeat: Heartbeat;
+  private readonly heartbeat: Heartbeat<TopicConnection>;
   private dirty: HubTopic[] = [];
   private flushScheduled = false;
   private readonly retryFrame: string;
@@ -65,11 +84,13 @@ export class Fanout implements TopicHost {
   constructor(private readonly options: FanoutOptions) {
     this.broker = options.broker;
     this.counters = options.counters;
+    this.metrics = options.metrics;
+    this.routes = [...options.streams, MULTIPLEXED];
     this.maxBufferedBytes = options.maxBufferedBytes;
-    this.perStream = new Array<number>(options.streamCount).fill(0);
+    this.perStream = new Array<number>(options.streams.length).fill(0);
     this.retryFrame = encodeRetry(options.retryMs);
     this.admission = new Admission(options.maxConnections, () => this.connections.size);
-    this.heartbeat = new Heartbeat(options.heartbeatMs, () => this.beat());
+    this.heartbeat = new Heartbeat(options.heartbeatMs, this.connections, (conn) => this.beat(conn));
   }
 
   /** Streams served by handlers now, by topic key (what `subscriberCount` counts for them). */
@@ -92,10 +113,10 @@ export class Fanout implements TopicHost {
     });
   }
 
-  private topic(key: string, history: number): HubTopic {
+  private topic(key: string, history: number, stream: number): HubTopic {
     let topic = this.topics.get(key);
     if (!topic) {
-      const created = new HubTopic(key, history, this);
+      const created = new HubTopic(key, history, stream, this);
       this.topics.set(key, created);
       created.ready.catch(() => {
         if (this.topics.get(key) === created) this.topics.delete(key);
@@ -111,17 +132,18 @@ export class Fanout implements TopicHost {
    * 20 and 22 never close a response still queued behind another on its socket when that socket
    * closes, but they do close its request.
    */
-  connect({ req, res, topics, framing }: ConnectRequest): TopicConnection {
+  connect({ req, res, topics, framing, route, log }: ConnectRequest): TopicConnection {
     this.admission.release();
-    const conn: TopicConnection = new Connection(res);
+    const conn: TopicConnection = new Connection(res, route, log);
+    this.counters.streams[route]!.connections++;
     for (const { stream, key, history } of topics) {
-      const topic = this.topic(key, history);
+      const topic = this.topic(key, history, stream);
       topic.attach();
       conn.slots.push(new Slot(conn, topic, stream, framing));
       this.perStream[stream]!++;
     }
     this.connections.add(conn);
-    const gone = (): void => this.detach(conn);
+    const gone = (): void => this.detach(conn, 'client');
     res.on('error', ignoreError);
     res.once('close', gone);
     req.once('close', gone);
@@ -164,8 +186,23 @@ export class Fanout implements TopicHost {
       conn.res.write(this.retryFrame + preamble); // sends the head with it
     }
     const slots = conn.slots;
+    if (debugging(conn.log)) {
+      conn.log.debug(
+        {
+          stream: this.routes[conn.route],
+          subscriptions: slots.length,
+          resumed: cursors.filter((cursor) => cursor !== undefined).length,
+        },
+        '@tidings/server: stream opened',
+      );
+    }
     for (let i = 0; i < slots.length && conn.state === 'open'; i++)
       slots[i]!.topic.start(slots[i]!, cursors[i]);
+  }
+
+  sampleDelivery(stream: number, eventId: string): void {
+    this.samplesLeft--;
+    this.metrics.delivery(stream, eventId);
   }
 
   schedule(topic: HubTopic): void {
@@ -178,6 +215,7 @@ export class Fanout implements TopicHost {
 
   private flush(): void {
     this.flushScheduled = false;
+    this.samplesLeft = this.metrics.sampling ? DELIVERY_SAMPLES_PER_TURN : 0;
     const dirty = this.dirty;
     this.dirty = [];
     for (let i = 0; i < dirty.length; i++) dirty[i]!.flush();
@@ -204,17 +242,23 @@ export class Fanout implements TopicHost {
   /** A slow consumer: counted, detached and reset (it resumes from history). */
   cut(conn: TopicConnection): void {
     if (conn.state === 'closed') return;
-    this.counters.slowConsumerDisconnects++;
-    this.detach(conn);
+    this.counters.streams[conn.route]!.slowConsumerDisconnects++;
+    conn.log?.info(
+      {
+        stream: this.routes[conn.route],
+        bufferedBytes: conn.buffered,
+        maxBufferedBytes: this.maxBufferedBytes,
+        durationMs: Math.round(performance.now() - conn.openedAt),
+      },
+      '@tidings/server: slow consumer cut: its unwritten bytes passed maxBufferedBytes; it resumes from history',
+    );
+    this.detach(conn, 'slow-consumer');
     cutSlowConsumer(conn);
   }
 
-  private beat(): void {
-    const max = this.maxBufferedBytes;
-    for (const conn of this.connections) {
-      if (conn.state !== 'open') continue;
-      if (writeString(conn, HEARTBEAT) > max + conn.allowance) this.cut(conn);
-    }
+  private beat(conn: TopicConnection): void {
+    if (conn.state !== 'open') return;
+    if (writeString(conn, HEARTBEAT) > this.maxBufferedBytes + conn.allowance) this.cut(conn);
   }
 
   private release(slot: TopicSlot): void {
@@ -228,9 +272,20 @@ export class Fanout implements TopicHost {
   }
 
   /** Forgets a connection (its response closed, or the hub dropped it) and releases its topics when unused. */
-  detach(conn: TopicConnection): void {
+  detach(conn: TopicConnection, reason: CloseReason): void {
     if (conn.state === 'closed') return;
+    if (conn.state === 'open' && debugging(conn.log)) {
+      conn.log.debug(
+        {
+          stream: this.routes[conn.route],
+          reason,
+          durationMs: Math.round(performance.now() - conn.openedAt),
+        },
+        '@tidings/server: stream closed',
+      );
+    }
     conn.state = 'closed';
+    this.counters.streams[conn.route]!.connections--;
     for (const slot of conn.slots) this.release(slot);
     for (const handler of conn.handlers) handler.abort();
     this.connections.delete(conn);
@@ -240,7 +295,7 @@ export class Fanout implements TopicHost {
   /** Ends a stream for good after its last frame (its handler returned or failed): no `retry:`. */
   finish(conn: TopicConnection): void {
     const open = conn.state === 'open';
-    this.detach(conn);
+    this.detach(conn, 'ended');
     if (!open) return;
     conn.socket = null;
     conn.res.end();
@@ -249,7 +304,7 @@ export class Fanout implements TopicHost {
   /** Ends a stream with a `retry:` frame (or `lastFrame`); one still opening is destroyed. */
   end(conn: TopicConnection, lastFrame = this.retryFrame): void {
     const opened = conn.state === 'open';
-    this.detach(conn);
+    this.detach(conn, 'server');
     if (opened) {
       writeString(conn, lastFrame);
       conn.socket = null;

@@ -1,3 +1,4 @@
+import type { MeterProvider } from '@opentelemetry/api';
 import type {
   AnyContract,
   EventInputsOf,
@@ -188,6 +189,12 @@ export interface HubOptions<TContract extends AnyContract> {
    * @default [] (only the contract's own fingerprint)
    */
   compatibleFingerprints?: readonly string[] | undefined;
+  /**
+   * Where the hub's OpenTelemetry instruments go (`tidings.*`: connections, events, frames, gaps,
+   * latency…). Read once, at `createHub`: install the SDK before, or pass its provider here.
+   * @default the global meter provider (`metrics.getMeterProvider()`): a no-op until an SDK is installed
+   */
+  meterProvider?: MeterProvider | undefined;
 }
 
 /** Options of `hub.plugin`, besides Fastify's own `prefix`. */

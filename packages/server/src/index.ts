@@ -1,4 +1,4 @@
-export type { Broker, LiveGap, ReplayResult, StoredEvent, TopicRef } from './broker.ts';
+export type { Broker, BrokerObserver, LiveGap, ReplayResult, StoredEvent, TopicRef } from './broker.ts';
 export { createHub } from './create-hub.ts';
 export type { TidingsErrorCode, TidingsErrorOptions } from './errors.ts';
 export {

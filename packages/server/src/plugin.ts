@@ -25,6 +25,7 @@ import type { Counters } from './counters.ts';
 import { TidingsBrokerError, TidingsError } from './errors.ts';
 import type { Fanout } from './fanout.ts';
 import { type Framing, MUX, PLAIN } from './framing.ts';
+import { MULTIPLEXED } from './hub-metrics.ts';
 import type { HubOptions, HubPluginOptions, HubRequest } from './hub-types.ts';
 import { checkList, parseSubscriptionList, refusalFrame } from './multiplex-route.ts';
 import { type AnyHandler, runProcedure } from './procedure.ts';
@@ -123,7 +124,12 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
       .send({ error: 'unavailable', retryAfter: Number(retryAfter) });
   };
 
-  function checkContract(request: HubRequest, stream: string, query: Record<string, unknown>): boolean {
+  function checkContract(
+    request: HubRequest,
+    route: number,
+    stream: string,
+    query: Record<string, unknown>,
+  ): boolean {
     const header = request.headers[CONTRACT_HEADER];
     const fromQuery = query[CONTRACT_QUERY];
     const received =
@@ -131,7 +137,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     if (received === undefined || received === hub.fingerprint) return true;
     // An older contract the hub still serves (createHub's compatibleFingerprints) is no mismatch.
     if (hub.options.compatibleFingerprints?.includes(received)) return true;
-    counters.contractMismatches++;
+    counters.streams[route]!.contractMismatches++;
     const shown = received.slice(0, 64);
     if (!logged.has(shown) && logged.size < MAX_LOGGED_FINGERPRINTS) {
       logged.add(shown);
@@ -184,6 +190,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
   async function serve(
     request: HubRequest,
     reply: Reply,
+    route: number,
     what: string,
     framing: Framing,
     check: (rawQuery: Record<string, unknown>) => Promise<Parameters<Fanout['connect']>[0]['topics'] | null>,
@@ -194,7 +201,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
     let admitted = true;
     try {
       const rawQuery = (request.query ?? {}) as Record<string, unknown>;
-      if (!checkContract(request, what, rawQuery)) {
+      if (!checkContract(request, route, what, rawQuery)) {
         return reply.code(409).send({ error: 'contract_mismatch', expected: hub.fingerprint, stream: what });
       }
       const topics = await check(rawQuery);
@@ -205,6 +212,8 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
         res: reply.raw as unknown as RawResponse,
         topics,
         framing,
+        route,
+        log: request.log,
       });
       const settled = await fanout.opened(conn);
       if (conn.state === 'closed') {
@@ -213,7 +222,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
         return reply;
       }
       if (fanout.admission.draining) {
-        fanout.detach(conn);
+        fanout.detach(conn, 'refused');
         return unavailable(reply);
       }
       started(conn, settled);
@@ -256,7 +265,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
       query: run.query,
       lastEventId: run.lastEventId,
       request,
-      counters,
+      counters: counters.streams[run.stream.index]!,
       log: request.log,
       ended: run.ended,
     });
@@ -272,6 +281,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
       return serve(
         request,
         reply,
+        stream.index,
         name,
         PLAIN,
         async (rawQuery) => {
@@ -294,7 +304,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
         },
         (conn, [settled]) => {
           if (settled?.status === 'rejected') {
-            fanout.detach(conn);
+            fanout.detach(conn, 'refused');
             throw brokerFailure(name, topicKeyOf, settled.reason);
           }
           startStream(conn, request, reply, [lastEventIdOf(request)]);
@@ -325,7 +335,8 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
       return serve(
         request,
         reply,
-        '*',
+        streams.size,
+        MULTIPLEXED,
         MUX,
         async (rawQuery) => {
           const list = parseSubscriptionList(
@@ -399,6 +410,7 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
         '@tidings/server: hub.plugin was registered after hub.close(); create a new hub.',
       );
     }
+    fanout.log ??= app.log;
     app.addHook('preClose', async () => {
       await hub.drain();
       for (const session of sessions) session.close();
@@ -407,14 +419,14 @@ export function createPlugin(hub: PluginContext): FastifyPluginAsync<HubPluginOp
       await hub.close();
     });
     const streams = new Map<string, RouteStream>();
-    let index = 0;
-    for (const [name, schema] of Object.entries(hub.contract.streams)) {
+    for (const [index, [name, schema]] of Object.entries(hub.contract.streams).entries()) {
       const stream: RouteStream = {
         name,
-        index: index++,
+        index,
         schema,
         paramNames: pathParams(schema.path),
         events: new Map(Object.entries(schema.events)),
+        counters: counters.streams[index]!,
       };
       streams.set(name, stream);
       route(app, stream);

@@ -2,7 +2,7 @@ import { type AnySchema, describeIssues } from '@tidings/contract';
 import { createEventIdGenerator, validateWith } from '@tidings/contract/wire';
 import type { FastifyBaseLogger } from 'fastify';
 import { writeString } from './connection.ts';
-import type { Counters } from './counters.ts';
+import type { StreamCounters } from './counters.ts';
 import type { Framing } from './framing.ts';
 import type { HubRequest } from './hub-types.ts';
 import type { TopicConnection } from './topic.ts';
@@ -37,7 +37,8 @@ export interface ProcedureRun {
   readonly query: object;
   readonly lastEventId: string | undefined;
   readonly request: HubRequest;
-  readonly counters: Counters;
+  /** The stream's counters. */
+  readonly counters: StreamCounters;
   readonly log: FastifyBaseLogger;
   /** Called once the stream has ended for good (the handler returned or failed), with its last frame written. */
   readonly ended: () => void;
@@ -113,6 +114,8 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
       if (outcome instanceof Promise) outcome = await outcome;
       if (signal.aborted) return;
       if (!outcome.ok) {
+        const counted = counters.events.get(event as string);
+        if (counted) counted.invalidYields++;
         throw new EndedInError(
           'VALIDATION_FAILED',
           `@tidings/server: stream "${stream}", event "${event as string}": the handler yielded an invalid payload — ${describeIssues(outcome.issues)}.`,
@@ -130,8 +133,10 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
         event as string,
         JSON.stringify(outcome.value) ?? 'null',
       );
-      counters.eventsEmitted++;
+      const counted = counters.events.get(event as string);
+      if (counted) counted.emitted++;
       counters.framesWritten++;
+      counters.bytesWritten += Buffer.byteLength(frame);
       writeString(conn, frame);
     }
   } catch (error) {

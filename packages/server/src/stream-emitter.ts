@@ -9,12 +9,13 @@ import {
 } from '@tidings/contract';
 import { topicKey, validateWith } from '@tidings/contract/wire';
 import type { Broker, TopicRef } from './broker.ts';
-import type { Counters } from './counters.ts';
+import type { StreamCounters } from './counters.ts';
 
 /** What `emit` needs from the hub. */
 export interface EmitterContext {
   readonly broker: Broker;
-  readonly counters: Counters;
+  /** The stream's counters. */
+  readonly counters: StreamCounters;
   isClosed(): boolean;
 }
 
@@ -55,7 +56,14 @@ export function createStreamEmitter(
   const paramNames = pathParams(stream.path);
   const hasParams = paramNames.length > 0;
   const history = stream.history;
-  const events = new Map(Object.entries(stream.events));
+  const counters = context.counters;
+  // Each event's schema with its counters: one lookup per emit finds both.
+  const events = new Map(
+    Object.entries(stream.events).map(([event, schema]) => [
+      event,
+      { schema, counters: counters.events.get(event)! },
+    ]),
+  );
   const declared = [...events.keys()].map((event) => `"${event}"`).join(', ');
   const paramsSchema = stream.params;
   const fixedRef: TopicRef = { key: topicKey(name, undefined), history };
@@ -102,16 +110,28 @@ export function createStreamEmitter(
       : remember(params, keyFromOutcome(outcome));
   };
 
-  const publish = (key: string, event: string, outcome: ValidationOutcome): Promise<string> => {
+  const publish = (
+    key: string,
+    event: string,
+    eventCounters: { emitted: number; invalidEmits: number },
+    outcome: ValidationOutcome,
+  ): Promise<string> => {
     if (!outcome.ok) {
+      eventCounters.invalidEmits++;
       throw new TidingsValidationError(
         `@tidings/server: stream "${name}", event "${event}": invalid payload — ${describeIssues(outcome.issues)}. Nothing was sent.`,
         outcome.issues,
       );
     }
     const data = JSON.stringify(outcome.value) ?? 'null';
-    context.counters.eventsEmitted++;
+    eventCounters.emitted++;
     return context.broker.publish(key === fixedRef.key ? fixedRef : { key, history }, event, data);
+  };
+
+  /** Counts params that failed the stream's schema in an emit call. */
+  const invalidParams = (error: unknown): unknown => {
+    if (error instanceof TidingsValidationError) counters.invalidEmitParams++;
+    return error;
   };
 
   const emitWith = (params: unknown, event: unknown, data: unknown): Promise<string> => {
@@ -121,24 +141,35 @@ export function createStreamEmitter(
         `@tidings/server: stream "${name}": emit after the hub was closed. Emit before hub.close() (or app.close()), or create a new hub.`,
       );
     }
-    const schema = typeof event === 'string' ? events.get(event) : undefined;
-    if (schema === undefined) {
+    const entry = typeof event === 'string' ? events.get(event) : undefined;
+    if (entry === undefined) {
       throw new TidingsContractError(
         `@tidings/server: event ${JSON.stringify(event)} is not declared on stream "${name}" (declared: ${declared}). Add it to the contract or fix the emit call.`,
         { code: 'UNKNOWN_EVENT' },
       );
     }
-    const key = keyOf(params);
+    const { schema, counters: eventCounters } = entry;
+    let key: string | Promise<string>;
+    try {
+      key = keyOf(params);
+    } catch (error) {
+      throw invalidParams(error);
+    }
     if (typeof key !== 'string') {
-      return key.then(async (resolved) => {
-        const outcome = await validateWith(schema, data);
-        return publish(resolved, event as string, outcome);
-      });
+      return key.then(
+        async (resolved) => {
+          const outcome = await validateWith(schema, data);
+          return publish(resolved, event as string, eventCounters, outcome);
+        },
+        (error: unknown) => {
+          throw invalidParams(error);
+        },
+      );
     }
     const outcome = validateWith(schema, data);
     return outcome instanceof Promise
-      ? outcome.then((settled) => publish(key, event as string, settled))
-      : publish(key, event as string, outcome);
+      ? outcome.then((settled) => publish(key, event as string, eventCounters, settled))
+      : publish(key, event as string, eventCounters, outcome);
   };
 
   const emit: Emit = hasParams

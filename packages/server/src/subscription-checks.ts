@@ -7,6 +7,7 @@ import type {
   ValidationOutcome,
 } from '@tidings/contract';
 import { CONTRACT_QUERY, LAST_EVENT_ID_QUERY, validateWith } from '@tidings/contract/wire';
+import type { StreamCounters } from './counters.ts';
 import type { AuthorizeContext, HubRequest, InvalidParamsBody } from './hub-types.ts';
 
 /** One stream as the routes serve it. */
@@ -18,6 +19,8 @@ export interface RouteStream {
   readonly paramNames: readonly string[];
   /** Its events' schemas, by name. */
   readonly events: ReadonlyMap<string, AnySchema>;
+  /** Its counters (validation failures, refusals). */
+  readonly counters: StreamCounters;
 }
 
 /** What a subscription's checks found: its validated params and query, or the answer that refuses it. */
@@ -38,7 +41,12 @@ function jsonIssues(issues: readonly ValidationIssue[]): ValidationIssue[] {
   }));
 }
 
-function invalid(location: 'params' | 'query', issues: readonly ValidationIssue[]): SubscriptionCheck {
+function invalid(
+  stream: RouteStream,
+  location: 'params' | 'query',
+  issues: readonly ValidationIssue[],
+): SubscriptionCheck {
+  stream.counters.invalidRequests++;
   const body: InvalidParamsBody = { error: 'invalid_params', location, issues: jsonIssues(issues) };
   return { ok: false, status: 400, body };
 }
@@ -80,20 +88,31 @@ export async function checkSubscription(
       ? validateWith(stream.schema.params, input.params)
       : stringParamsOutcome(stream.paramNames, input.params);
     if (outcome instanceof Promise) outcome = await outcome;
-    if (!outcome.ok) return invalid('params', outcome.issues);
+    if (!outcome.ok) return invalid(stream, 'params', outcome.issues);
     params = outcome.value as object;
   }
   let query: object = {};
   if (stream.schema.query) {
     let outcome = validateWith(stream.schema.query, input.query);
     if (outcome instanceof Promise) outcome = await outcome;
-    if (!outcome.ok) return invalid('query', outcome.issues);
+    if (!outcome.ok) return invalid(stream, 'query', outcome.issues);
     query = outcome.value as object;
   }
   if (authorize) {
     const context = { request, stream: stream.name, params, query } as AuthorizeContext<AnyContract>;
-    if (!(await authorize(context)))
+    let allowed: boolean;
+    try {
+      allowed = await authorize(context);
+    } catch (error) {
+      // An error with a 4xx status is a refusal too; any other is a failure of authorize itself.
+      const status = (error as { statusCode?: unknown } | null)?.statusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) stream.counters.authorizeRefusals++;
+      throw error;
+    }
+    if (!allowed) {
+      stream.counters.authorizeRefusals++;
       return { ok: false, status: 403, body: { error: 'forbidden', stream: stream.name } };
+    }
   }
   return { ok: true, params, query };
 }

@@ -1,8 +1,10 @@
 import { type ParsedEventId, parseEventId } from '@tidings/contract/wire';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Broker, LiveGap, ReplayResult, StoredEvent, TopicRef } from './broker.ts';
-import { type Connection, frameChunk, type Slot, writeString } from './connection.ts';
-import type { Counters } from './counters.ts';
+import { type Connection, debugging, frameChunk, type Slot, writeString } from './connection.ts';
+import type { Counters, StreamCounters } from './counters.ts';
 import { type Framing, MUX, PLAIN } from './framing.ts';
+import type { HubMetrics } from './hub-metrics.ts';
 import { Handover } from './resume.ts';
 
 /** A connection of the hub, whose subscriptions are on hub topics. */
@@ -14,7 +16,16 @@ export type TopicSlot = Slot<HubTopic>;
 export interface TopicHost {
   readonly broker: Broker;
   readonly counters: Counters;
+  readonly metrics: HubMetrics;
+  /** Route names by index (the streams, then the multiplexed route), for logs. */
+  readonly routes: readonly string[];
+  /** The app's logger, once the plugin is registered (for what happens outside a request). */
+  readonly log: FastifyBaseLogger | null;
   readonly maxBufferedBytes: number;
+  /** Delivery latency samples left in this flush (0 while metrics are off). */
+  readonly samplesLeft: number;
+  /** Records a delivery latency sample: a batch of the stream whose oldest event is `eventId`, written now. */
+  sampleDelivery(stream: number, eventId: string): void;
   /** Flushes the topic at the end of this event-loop turn. */
   schedule(topic: HubTopic): void;
   /** Corks a connection's socket until the end of this flush, so its writes leave in one syscall. */
@@ -65,13 +76,20 @@ export class HubTopic {
   readonly ready: Promise<void>;
   private unsubscribe: (() => void) | null = null;
   private released = false;
+  /** Its stream's counters. */
+  private readonly stat: StreamCounters;
+  /** The id of the oldest event of this turn's batch (a delivery latency sample). */
+  private firstId: string | undefined;
 
   constructor(
     key: string,
     history: number,
+    /** Index of its stream in the hub's stream list. */
+    readonly stream: number,
     private readonly host: TopicHost,
   ) {
     this.ref = { key, history };
+    this.stat = host.counters.streams[stream]!;
     this.ready = host.broker
       .subscribe(
         this.ref,
@@ -129,8 +147,13 @@ export class HubTopic {
     let latest: string | undefined;
     try {
       latest = await this.host.broker.latestId!(this.ref);
-    } catch {
-      latest = undefined; // no position: the stream still works, the client just has none yet
+    } catch (error) {
+      // No position: the stream still works, the client just has none yet.
+      latest = undefined;
+      slot.conn.log?.warn(
+        { err: error, stream: this.host.routes[this.stream] },
+        '@tidings/server: the broker could not read the topic’s latest id; the stream starts without a position',
+      );
     }
     if (slot.state !== 'resuming') return;
     const { out, frames } = handover.afterPosition(latest);
@@ -146,26 +169,43 @@ export class HubTopic {
     let replay: ReplayResult;
     try {
       replay = await this.host.broker.replay(this.ref, lastEventId);
-    } catch {
+    } catch (error) {
       // The client reconnects with the same id and tries again.
+      slot.conn.log?.warn(
+        { err: error, stream: this.host.routes[this.stream], lastEventId },
+        '@tidings/server: the broker could not replay; the stream ends and the client resumes on reconnect',
+      );
       if (slot.state !== 'closed') this.host.end(slot.conn);
       return;
     }
     if (slot.state !== 'resuming') return;
-    const counters = this.host.counters;
-    counters.replaysServed++;
-    if (replay.gap) counters.gapsSignalled++;
+    const stat = this.stat;
+    stat.replaysServed++;
+    this.host.metrics.replay(this.stream, replay.events.length);
+    if (replay.gap) {
+      stat.resumeGaps++;
+      if (debugging(slot.conn.log))
+        slot.conn.log.debug(
+          {
+            stream: this.host.routes[this.stream],
+            lastEventId,
+            oldestAvailableId: replay.oldestAvailableId,
+          },
+          '@tidings/server: gap served: the resume is older than the history kept',
+        );
+    }
     const { out, frames } = handover.afterReplay(replay, lastEventId, after);
-    counters.framesWritten += frames;
-    slot.conn.allowance += Buffer.byteLength(out);
-    this.replayed(slot, out, 0);
+    const bytes = Buffer.byteLength(out);
+    slot.conn.allowance += bytes;
+    this.replayed(slot, out, frames, bytes);
   }
 
   /** The replay (or position) is written: the subscription waits for the next flush to go live. */
-  private replayed(slot: TopicSlot, out: string, frames: number): void {
+  private replayed(slot: TopicSlot, out: string, frames: number, bytes = Buffer.byteLength(out)): void {
     slot.state = 'ready';
     if (!this.dirty) this.markDirty();
-    this.host.counters.framesWritten += frames;
+    this.stat.framesWritten += frames;
+    this.stat.bytesWritten += bytes;
     if (out !== '') this.write(slot.conn, out);
   }
 
@@ -187,14 +227,23 @@ export class HubTopic {
       this.newestLive = parseEventId(event.id) ?? this.newestLive;
       this.toHandovers(event.id, (kind) => (kind === 'mux' ? mux! : plain!));
     }
+    if (this.firstId === undefined) this.firstId = event.id;
     if (!this.dirty) this.markDirty();
   }
 
   /** The broker lost events of this topic on their way here: every subscription is told, then live goes on. */
   private receiveGap(gap: LiveGap): void {
-    const counters = this.host.counters;
-    counters.liveGaps++;
-    counters.gapsSignalled += this.size;
+    this.stat.liveGaps++;
+    this.stat.liveGapFrames += this.size;
+    this.host.log?.warn(
+      {
+        stream: this.host.routes[this.stream],
+        lastEventId: gap.lastEventId,
+        oldestAvailableId: gap.oldestAvailableId,
+        subscriptions: this.size,
+      },
+      '@tidings/server: the broker lost live events of a topic; its subscriptions are sent a gap',
+    );
     const frames = { plain: '', mux: '' };
     for (const pending of [this.plain, this.mux]) {
       if (pending.readers === 0) continue;
@@ -226,13 +275,15 @@ export class HubTopic {
     this.dirty = false;
     const plain = this.take(this.plain);
     const mux = this.take(this.mux);
+    const firstId = this.firstId;
+    this.firstId = undefined;
     if (plain !== undefined || mux !== undefined) {
       const host = this.host;
       const max = host.maxBufferedBytes;
       for (const slot of this.live) {
         const shared = slot.framing.kind === 'mux' ? mux : plain;
         if (shared === undefined) continue;
-        host.counters.framesWritten += shared.frames;
+        shared.sockets++;
         const conn = slot.conn;
         const socket = conn.socket;
         let buffered: number;
@@ -247,6 +298,17 @@ export class HubTopic {
         }
         if (buffered > max + conn.allowance) host.cut(conn);
       }
+      const stat = this.stat;
+      if (plain !== undefined && plain.sockets > 0) {
+        stat.framesWritten += plain.frames * plain.sockets;
+        stat.bytesWritten += plain.size() * plain.sockets;
+      }
+      if (mux !== undefined && mux.sockets > 0) {
+        stat.framesWritten += mux.frames * mux.sockets;
+        stat.bytesWritten += mux.size() * mux.sockets;
+      }
+      if (host.samplesLeft > 0 && firstId !== undefined && (plain?.sockets || mux?.sockets))
+        host.sampleDelivery(this.stream, firstId);
     }
     if (this.resuming.size > 0) {
       for (const [slot, handover] of this.resuming) {
@@ -267,10 +329,19 @@ export class HubTopic {
     pending.frames = 0;
     let framed: Buffer | undefined;
     let bytes: Buffer | undefined;
+    let size = -1;
+    const sizeOf = (): number => {
+      if (size < 0) size = bytes !== undefined ? bytes.length : Buffer.byteLength(chunk);
+      return size;
+    };
     return {
       frames,
-      framed: () => (framed ??= Buffer.from(frameChunk(chunk))),
+      /** Sockets written this flush (for the frame and byte counts). */
+      sockets: 0,
+      framed: () => (framed ??= Buffer.from(frameChunk(chunk, sizeOf()))),
       bytes: () => (bytes ??= Buffer.from(chunk)),
+      /** The chunk's size in bytes (the SSE body, without HTTP framing). */
+      size: sizeOf,
     };
   }
 
@@ -280,8 +351,11 @@ export class HubTopic {
     this.resuming.delete(slot);
     slot.state = 'live';
     this.live.add(slot);
-    this.host.counters.framesWritten += frames;
-    if (out !== '') this.write(slot.conn, out);
+    if (out !== '') {
+      this.stat.framesWritten += frames;
+      this.stat.bytesWritten += Buffer.byteLength(out);
+      this.write(slot.conn, out);
+    }
   }
 
   private write(conn: TopicConnection, chunk: string): void {

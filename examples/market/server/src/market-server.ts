@@ -1,6 +1,7 @@
 import { type Market, market } from '@acme/market-contract';
 import { bundleMarketWeb, type MarketWebAssets, renderPage } from '@acme/market-web';
 import { type Broker, createHub, type Hub, type HubOptions } from '@tidings/server';
+import { tidingsMetrics } from '@tidings/server/metrics';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { createFeedLeadership, type FeedLeadership } from './feed-leader.ts';
@@ -68,7 +69,7 @@ export interface MarketServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Starts the market demo: the hub under `/streams`, the page at `/`, its bundle, `/health`, and the feed. */
+/** Starts the market demo: the hub under `/streams`, the page at `/`, its bundle, `/health`, `/metrics` (Prometheus) and the feed. */
 export async function startMarketServer(options: MarketServerOptions = {}): Promise<MarketServer> {
   const assets = options.assets ?? (await bundleMarketWeb());
   const hub = createHub(market, { ...options.hub, broker: options.broker });
@@ -78,6 +79,7 @@ export async function startMarketServer(options: MarketServerOptions = {}): Prom
 
   const app = Fastify({ logger: options.logger ?? false });
   await app.register(hub.plugin, { prefix: '/streams' });
+  await app.register(tidingsMetrics, { hub, path: '/metrics' });
   app.get('/', (_request, reply) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page),
   );
