@@ -9,6 +9,8 @@ export interface RawSocket {
   /** Sends a TCP reset and destroys the socket: the kernel frees its buffers at once. */
   resetAndDestroy(): unknown;
   readonly writableLength: number;
+  /** Set once a write failed or the socket was destroyed: nothing more will be written. */
+  readonly destroyed: boolean;
   once(event: 'drain', listener: () => void): unknown;
   off(event: 'drain', listener: () => void): unknown;
 }

@@ -14,6 +14,18 @@ import type { TopicConnection } from './topic.ts';
  */
 export const HANDLER_WATERMARK_BYTES = 64 * 1024;
 const MAX_ID_LENGTH = 256;
+/**
+ * Events a handler may yield in one turn of the event loop; past it, the run waits for the next
+ * turn. Without it, a handler whose events are always ready, read by a client as fast, kept the
+ * loop in microtasks (the socket took every write at once, so the watermark was never reached)
+ * and every other connection, timer and request of the process starved.
+ */
+const HANDLER_TURN_EVENTS = 256;
+
+/** Resolves in the next turn of the event loop, after I/O. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** A stream's handler, untyped. */
 export type AnyHandler = (context: {
@@ -80,6 +92,20 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
     | AsyncIterator<{ readonly event: unknown; readonly data: unknown; readonly id?: unknown }>
     | undefined;
   let finished = false;
+  // A turn of the event loop: the events pulled in it, and their frames corked into one write
+  // (uncorked at the end of the turn, however the handler waits: upstream, drain, the next turn).
+  let inTurn = false;
+  let pulled = 0;
+  const startTurn = (): void => {
+    inTurn = true;
+    pulled = 0;
+    const socket = conn.socket;
+    socket?.cork();
+    setImmediate(() => {
+      inTurn = false;
+      socket?.uncork();
+    });
+  };
   const end = (body: object): void => {
     finished = true;
     if (signal.aborted || conn.state !== 'open') return;
@@ -98,6 +124,11 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
       [Symbol.asyncIterator]();
     for (;;) {
       while (!signal.aborted && conn.buffered > HANDLER_WATERMARK_BYTES) await conn.drained();
+      if (inTurn && pulled >= HANDLER_TURN_EVENTS) await nextTurn();
+      // The client is gone (a write failed): stop now, not at the socket's 'close', an error per write later.
+      if (conn.socket?.destroyed) return;
+      if (!inTurn) startTurn();
+      pulled++;
       if (signal.aborted) return;
       const step = await iterator.next();
       if (signal.aborted) return;
