@@ -33,8 +33,13 @@ function cpuMs(): number {
   return (usage.user + usage.system) / 1000;
 }
 
-// Several loopback source addresses once one address could run short of ephemeral ports.
+// Source addresses given on the command line (`127.0.0.10,127.0.0.11`: the scale run gives each
+// load generator its own), round-robin; otherwise several loopback addresses once one address
+// could run short of ephemeral ports.
+const SOURCES = (process.argv[2] ?? '').split(',').filter((address) => address !== '');
+
 function sourceAddress(index: number, count: number): string | undefined {
+  if (SOURCES.length > 0) return SOURCES[index % SOURCES.length];
   return count > 16_000 ? `127.0.0.${1 + (index % 8)}` : undefined;
 }
 

@@ -5,8 +5,13 @@ import type { ChildMessage, CommandMap, ParentMessage } from '../shared/protocol
 export interface SpawnOptions {
   /** A label for logs and errors. */
   name: string;
-  /** Absolute path of the TypeScript entry (run through tsx). */
+  /** Absolute path of the TypeScript entry (run through tsx), or of a JavaScript bundle with `bundled`. */
   script: string;
+  /**
+   * The script is plain JavaScript: run it without tsx, whose loader thread (a V8 isolate of its
+   * own) would add about 35 MiB to the RSS of a process whose memory is measured (`pnpm bench --scale`).
+   */
+  bundled?: boolean | undefined;
   args?: string[] | undefined;
   /** Pass `--expose-gc`, so `stats({ gc: true })` can collect before measuring memory. */
   exposeGc?: boolean | undefined;
@@ -87,7 +92,7 @@ export class Child<TCommands extends CommandMap<TCommands>> implements AsyncDisp
     options: SpawnOptions,
   ): Promise<{ child: Child<TCommands>; ready: TReady }> {
     installHandlers();
-    const nodeArgs = ['--import', TSX_LOADER];
+    const nodeArgs = options.bundled ? [] : ['--import', TSX_LOADER];
     if (options.exposeGc) nodeArgs.push('--expose-gc');
     if (options.cpuProfDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
     const proc = spawn(

@@ -2,11 +2,12 @@ import type { TargetName } from '../targets/registry.ts';
 
 /**
  * The scenarios: A fan-out, B latency, C memory, D connect, E emit cost, F one event per
- * callback, G many subscriptions per client (multiplexed or not).
+ * callback, G many subscriptions per client (multiplexed or not), H streams served per
+ * connection (procedures).
  */
-export type ScenarioName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G';
+export type ScenarioName = 'A' | 'B' | 'C' | 'D' | 'E' | 'F' | 'G' | 'H';
 
-export const SCENARIO_NAMES: readonly ScenarioName[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G'];
+export const SCENARIO_NAMES: readonly ScenarioName[] = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 
 export const SCENARIO_TITLES: Record<ScenarioName, string> = {
   A: 'A. Fan-out throughput (16 events per loop turn)',
@@ -16,6 +17,7 @@ export const SCENARIO_TITLES: Record<ScenarioName, string> = {
   E: 'E. Validated emits per second, no clients',
   F: 'F. One event per callback (what write coalescing buys)',
   G: 'G. Many subscriptions per client: 10 topics over one multiplexed connection vs ten connections',
+  H: 'H. Procedures: a generator per connection, each streaming as fast as its client reads',
 };
 
 /** Which targets run which scenario. */
@@ -27,6 +29,7 @@ export const SCENARIO_TARGETS: Record<ScenarioName, readonly TargetName[]> = {
   E: ['tidings'],
   F: ['raw-each', 'tidings'],
   G: ['tidings-mux', 'tidings-10'],
+  H: ['raw-proc', 'tidings-proc', 'trpc-proc'],
 };
 
 /** A flow-controlled throughput measurement (A, F and the first half of G). */
@@ -66,6 +69,25 @@ export interface BenchConfig {
    * with `memoryClients` idle clients, per subscription.
    */
   multiplex: FlowConfig & { memoryClients: number; settleMs: number };
+  procedures: ProceduresConfig;
+}
+
+/** H: `streams` clients, each served by its own generator on the server (see `runProcedures`). */
+export interface ProceduresConfig {
+  /** Concurrent streams, one client (one connection) each. */
+  streams: number;
+  /** Streams opened, run and closed before the memory baseline (warms the code paths up). */
+  warmupStreams: number;
+  /** Events each warm-up stream produces. */
+  warmupEvents: number;
+  /** Events each stream produces before it waits at the gate, in the memory phase. */
+  primed: number;
+  /** Pause before each memory reading. */
+  settleMs: number;
+  /** Streaming before the first window. */
+  warmupMs: number;
+  windowMs: number;
+  repeats: number;
 }
 
 export function benchConfig(quick: boolean): BenchConfig {
@@ -98,6 +120,16 @@ export function benchConfig(quick: boolean): BenchConfig {
         memoryClients: 20,
         settleMs: 100,
       },
+      procedures: {
+        streams: 100,
+        warmupStreams: 20,
+        warmupEvents: 200,
+        primed: 16,
+        settleMs: 100,
+        warmupMs: 200,
+        windowMs: 300,
+        repeats: 3,
+      },
     };
   }
   return {
@@ -129,6 +161,17 @@ export function benchConfig(quick: boolean): BenchConfig {
       drainTimeoutMs: 5_000,
       memoryClients: 1000,
       settleMs: 1_000,
+    },
+    // 1,000 concurrent answers, each its own generator: 15–40 s per target (80 s for the three).
+    procedures: {
+      streams: 1000,
+      warmupStreams: 100,
+      warmupEvents: 500,
+      primed: 16,
+      settleMs: 1_000,
+      warmupMs: 2_000,
+      windowMs: 3_000,
+      repeats: 3,
     },
   };
 }

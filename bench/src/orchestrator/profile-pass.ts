@@ -14,6 +14,10 @@ function jobFor(outcome: CriterionOutcome): { target: TargetName; scenario: Scen
     // Its memory criterion is the "at most" one; for throughput, profile the multiplexed side.
     return outcome.direction === 'at most' ? undefined : { target: 'tidings-mux', scenario: 'G' };
   }
+  if (outcome.scenario === 'H') {
+    // The memory criterion is the "at most" one; for throughput, profile the handler streams.
+    return outcome.direction === 'at most' ? undefined : { target: 'tidings-proc', scenario: 'H' };
+  }
   if (outcome.label.includes('Redis')) return { target: 'tidings-redis', scenario: outcome.scenario };
   return { target: 'tidings', scenario: outcome.scenario };
 }

@@ -82,13 +82,46 @@ export interface MultiplexResult {
   baselineRss: number;
 }
 
+/** H: `streams` concurrent streams, each from its own generator on the server. */
+export interface ProcedureResult {
+  kind: 'procedure';
+  streams: number;
+  /** Events delivered per second over all streams, one figure per measurement window. */
+  rates: number[];
+  median: number;
+  /** Server CPU over the windows (from /proc), percent of one core; NaN where /proc cannot say. */
+  serverCpuPct: number;
+  /** Events delivered per second of server CPU. */
+  perCpuSecond: number;
+  loadgenCpuPct: number;
+  /** Events of the stream that received fewest since the gate opened ÷ the mean (1: every stream got its share). */
+  slowestShare: number;
+  /** Streams that closed before the load generator closed them (a handler that failed ends its stream). */
+  closedStreams: number;
+  /** Events each stream produced before it waited at the gate, while memory was read. */
+  primed: number;
+  /** Server RSS growth per stream, every stream open and its generator waiting (see `runProcedures`). */
+  rssPerStream: number;
+  heapPerStream: number;
+  baselineRss: number;
+  /** RSS growth per stream read from /proc at the end of the windows, every stream streaming (no GC first). */
+  rssPerStreamStreaming: number;
+  /** The target's slowest answer to a request sent at the start of a window, ms; null: one did not come within its window. */
+  slowestAnswerMs: number | null;
+  /** ms from the clients' leaving until the target ran no generator; null: some still ran 15 s later. */
+  endedMs: number | null;
+  /** When `endedMs` is null: the generators still running then, or why the target could not say. */
+  runningAfterEnd: string | null;
+}
+
 export type ScenarioResult =
   | FlowResult
   | LatencyResult
   | MemoryResult
   | ConnectResult
   | EmitCostResult
-  | MultiplexResult;
+  | MultiplexResult
+  | ProcedureResult;
 
 /** The throughput part of a result: A and F, and the first half of G. */
 export function flowOf(result: ScenarioResult): FlowResult | undefined {

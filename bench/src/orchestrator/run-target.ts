@@ -8,6 +8,7 @@ import { runFlow } from './scenarios/flow.ts';
 import { runLatency } from './scenarios/latency.ts';
 import { runMemory } from './scenarios/memory.ts';
 import { runMultiplex } from './scenarios/multiplex.ts';
+import { runProcedures } from './scenarios/procedures.ts';
 import { type GroupOptions, type Loadgen, TargetGroup } from './target-group.ts';
 
 /** What every target run shares. */
@@ -89,8 +90,8 @@ class GroupSlot implements AsyncDisposable {
 /**
  * Runs one target through its scenarios: A, F, B and D (and E) share one set of server
  * processes, in that order; C gets fresh ones so their memory baseline is clean (the quick
- * run measures C last in the shared ones, to save process start-ups), and so does G (its
- * memory half first, in quick runs too). Every scenario that streams gets fresh clients;
+ * run measures C last in the shared ones, to save process start-ups), and so do G and H (their
+ * memory halves first, in quick runs too). Every scenario that streams gets fresh clients;
  * processes that stopped answering are replaced before the next.
  */
 export async function runTarget(
@@ -154,7 +155,7 @@ export async function runTarget(
   await runFreshIfWanted(info, scenarios, ctx);
 }
 
-/** C and G, each in new server processes of its own. */
+/** C, G and H, each in new server processes of its own. */
 async function runFreshIfWanted(
   info: TargetInfo,
   scenarios: Set<ScenarioName>,
@@ -178,6 +179,12 @@ async function runFreshIfWanted(
         ctx.results.warnings.push(`${info.name}: ${stats.errors} emit errors; first: ${stats.firstError}`);
       }
       return result;
+    });
+  }
+  if (scenarios.has('H')) {
+    await attempt(ctx, 'H', info, async () => {
+      await using group = await start();
+      return await runProcedures(group, ctx.loadgen, config.procedures, config.connectConcurrency);
     });
   }
 }

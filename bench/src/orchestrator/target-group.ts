@@ -38,6 +38,8 @@ export class TargetGroup implements AsyncDisposable {
   readonly clientEndpoints: Endpoint[][];
   /** Subscriptions one client holds (the target's subscriber count per client). */
   readonly subscriptionsPerClient: number;
+  /** The process id of each instance (for what the orchestrator reads from /proc). */
+  readonly pids: number[];
 
   private constructor(info: TargetInfo, children: Child<TargetCommands>[], ready: ReadyInfo[]) {
     this.info = info;
@@ -45,6 +47,7 @@ export class TargetGroup implements AsyncDisposable {
     this.endpoints = ready.map((r) => r.endpoint);
     this.clientEndpoints = ready.map((r) => r.client.paths.map((path) => ({ port: r.endpoint.port, path })));
     this.subscriptionsPerClient = ready[0]?.client.subscriptions ?? 1;
+    this.pids = ready.map((r) => r.pid);
   }
 
   /** Connections one client opens. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, Results } from '../orchestrator/results.ts';
+import { median, type ProcedureResult, Results } from '../orchestrator/results.ts';
 import { evaluateCriteria } from './criteria.ts';
 
 function flow(rate: number) {
@@ -27,6 +27,29 @@ function multiplex(connections: number, rate: number, rss: number, undelivered: 
     heapPerSubscription: rss / 2,
     memoryClients: 1000,
     baselineRss: 50e6,
+  };
+}
+
+function procedure(rate: number, rss: number, extra: Partial<ProcedureResult> = {}): ProcedureResult {
+  return {
+    kind: 'procedure',
+    streams: 1000,
+    rates: [rate],
+    median: rate,
+    serverCpuPct: 100,
+    perCpuSecond: rate,
+    loadgenCpuPct: 50,
+    slowestShare: 0.9,
+    closedStreams: 0,
+    primed: 16,
+    rssPerStream: rss,
+    heapPerStream: rss / 2,
+    baselineRss: 60e6,
+    rssPerStreamStreaming: rss * 4,
+    slowestAnswerMs: 20,
+    endedMs: 100,
+    runningAfterEnd: null,
+    ...extra,
   };
 }
 
@@ -102,6 +125,46 @@ describe('evaluateCriteria', () => {
     results.set('G', 'tidings-mux', multiplex(1, 900_000, 1000));
     for (const o of evaluateCriteria(results).filter((o) => o.scenario === 'G'))
       expect(o.status).toBe('not measured');
+  });
+});
+
+describe('evaluateCriteria, scenario H (procedures)', () => {
+  const ofH = (results: Results) => evaluateCriteria(results).filter((o) => o.scenario === 'H');
+
+  it('needs Tidings at 10× tRPC events/s or more, at 0.5× its RSS per stream or less', () => {
+    const results = new Results();
+    results.set('H', 'raw-proc', procedure(900_000, 5_000));
+    results.set('H', 'tidings-proc', procedure(400_000, 10_000, { perCpuSecond: 420_000 }));
+    results.set('H', 'trpc-proc', procedure(25_000, 50_000, { perCpuSecond: 21_000 }));
+    const [rate, memory] = ofH(results);
+    expect(rate).toMatchObject({ status: 'met', measured: 16, threshold: 10, direction: 'at least' });
+    expect(rate?.note).toBe('per server CPU-s: 20.0×');
+    expect(memory).toMatchObject({ status: 'met', measured: 0.2, threshold: 0.5, direction: 'at most' });
+    expect(memory?.note).toBe('while streaming: 0.20×');
+
+    results.set('H', 'tidings-proc', procedure(100_000, 30_000, { closedStreams: 3 }));
+    const [slower, heavier] = ofH(results);
+    expect(slower).toMatchObject({ status: 'missed', measured: 4 });
+    expect(slower?.note).toMatch(/Tidings: 3 streams closed early/);
+    expect(heavier).toMatchObject({ status: 'missed', measured: 0.6 });
+  });
+
+  it('counts a tRPC that delivered nothing while Tidings delivered as past the threshold', () => {
+    const results = new Results();
+    results.set('H', 'tidings-proc', procedure(300_000, 10_000));
+    results.set('H', 'trpc-proc', procedure(0, 50_000, { endedMs: null, runningAfterEnd: 'unknown' }));
+    const [rate] = ofH(results);
+    expect(rate).toMatchObject({ status: 'met', measured: Number.POSITIVE_INFINITY, marginPct: undefined });
+    expect(rate?.note).toMatch(/^tRPC delivered no events in the windows; .*tRPC: generators still ran/);
+  });
+
+  it('does not judge H with a side missing, or with nothing delivered on either side', () => {
+    const results = new Results();
+    results.set('H', 'tidings-proc', procedure(300_000, 10_000));
+    for (const o of ofH(results)) expect(o.status).toBe('not measured');
+    results.set('H', 'tidings-proc', procedure(0, 10_000));
+    results.set('H', 'trpc-proc', procedure(0, 50_000));
+    expect(ofH(results)[0]?.status).toBe('not measured');
   });
 });
 

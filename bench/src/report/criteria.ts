@@ -1,5 +1,5 @@
 import type { ScenarioName } from '../orchestrator/config.ts';
-import type { MultiplexResult, Results } from '../orchestrator/results.ts';
+import type { MultiplexResult, ProcedureResult, Results } from '../orchestrator/results.ts';
 import { fmtRatio, table } from './format.ts';
 
 /** One target from issue 8 (and DESIGN.md §7), evaluated on this run's figures. */
@@ -58,6 +58,59 @@ function heapRatioNote(mux: MultiplexResult | undefined, separate: MultiplexResu
   return heap !== undefined && Number.isFinite(heap) ? `heap per subscription: ${fmtRatio(heap)}` : undefined;
 }
 
+/** H's throughput note: the server-side ratio (steadier on a busy machine) and streams that ended early. */
+function procedureRateNote(tidings: ProcedureResult | undefined, trpc: ProcedureResult | undefined) {
+  const perCpu = div(tidings?.perCpuSecond, trpc?.perCpuSecond);
+  const notes = [
+    perCpu !== undefined && Number.isFinite(perCpu) ? `per server CPU-s: ${fmtRatio(perCpu)}` : '',
+  ];
+  for (const [side, result] of [
+    ['Tidings', tidings],
+    ['tRPC', trpc],
+  ] as const) {
+    if (result && result.closedStreams > 0)
+      notes.push(`${side}: ${result.closedStreams} streams closed early`);
+    if (result && result.endedMs === null)
+      notes.push(`${side}: generators still ran 15 s after the clients left`);
+  }
+  const note = notes.filter(Boolean).join('; ');
+  return note === '' ? undefined : note;
+}
+
+/**
+ * H's throughput criterion. A tRPC that delivered nothing in the windows (its process busy with
+ * its own streams) while Tidings delivered is past any threshold: reported as such, not as "not measured".
+ */
+function procedureRate(
+  tidings: ProcedureResult | undefined,
+  trpc: ProcedureResult | undefined,
+): CriterionOutcome {
+  const label =
+    'Procedures: events/s, Tidings handler streams ÷ tRPC async-generator subscriptions (issue 15)';
+  const note = procedureRateNote(tidings, trpc);
+  if (tidings && trpc && trpc.median === 0 && tidings.median > 0) {
+    return {
+      scenario: 'H',
+      label,
+      measured: Number.POSITIVE_INFINITY,
+      threshold: 10,
+      direction: 'at least',
+      status: 'met',
+      marginPct: undefined,
+      note: ['tRPC delivered no events in the windows', note].filter(Boolean).join('; '),
+    } satisfies CriterionOutcome;
+  }
+  return outcome('H', label, div(tidings?.median, trpc?.median), 10, 'at least', note);
+}
+
+/** H's memory note: the same ratio read while every stream streams (buffers under back-pressure included). */
+function procedureMemoryNote(tidings: ProcedureResult | undefined, trpc: ProcedureResult | undefined) {
+  const streaming = div(tidings?.rssPerStreamStreaming, trpc?.rssPerStreamStreaming);
+  return streaming !== undefined && Number.isFinite(streaming)
+    ? `while streaming: ${fmtRatio(streaming)}`
+    : undefined;
+}
+
 /** Evaluates every target the run has figures for. */
 export function evaluateCriteria(results: Results): CriterionOutcome[] {
   const flow = (scenario: 'A' | 'F', name: Parameters<Results['get']>[1]) =>
@@ -73,6 +126,8 @@ export function evaluateCriteria(results: Results): CriterionOutcome[] {
   const lost = [mux, separate].filter(
     (r): r is MultiplexResult => r !== undefined && r.flow.undelivered !== 0,
   );
+  const proc = results.get('H', 'tidings-proc', 'procedure');
+  const trpcProc = results.get('H', 'trpc-proc', 'procedure');
   const multiplexNote =
     lost.length > 0
       ? `undelivered events: ${lost.map((r) => `${r.connectionsPerClient} connection(s) per client ${r.flow.undelivered ?? 'unknown'}`).join(', ')}`
@@ -153,6 +208,15 @@ export function evaluateCriteria(results: Results): CriterionOutcome[] {
       0.3,
       'at most',
       heapRatioNote(mux, separate),
+    ),
+    procedureRate(proc, trpcProc),
+    outcome(
+      'H',
+      'Procedures: server RSS per waiting stream, Tidings ÷ tRPC (issue 15)',
+      div(proc?.rssPerStream, trpcProc?.rssPerStream),
+      0.5,
+      'at most',
+      procedureMemoryNote(proc, trpcProc),
     ),
   ];
 }

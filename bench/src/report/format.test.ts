@@ -22,5 +22,7 @@ describe('numbers', () => {
     expect(fmtCount(5_200)).toBe('5,200');
     expect(fmtRatio(0.0123)).toBe('0.012×');
     expect(fmtRatio(undefined)).toBe('—');
+    expect(fmtRatio(Number.NaN)).toBe('—');
+    expect(fmtRatio(Number.POSITIVE_INFINITY)).toBe('∞×');
   });
 });

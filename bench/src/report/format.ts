@@ -23,6 +23,7 @@ export function fmtKiB(bytes: number): string {
 }
 
 export function fmtRatio(ratio: number | undefined): string {
+  if (ratio === Number.POSITIVE_INFINITY) return '∞×';
   if (ratio === undefined || !Number.isFinite(ratio)) return '—';
   if (ratio >= 10) return `${ratio.toFixed(1)}×`;
   if (ratio < 0.1) return `${ratio.toFixed(3)}×`;

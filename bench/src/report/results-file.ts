@@ -37,7 +37,12 @@ const METHOD = `## Method
 - G: one Tidings server (memory broker), ten ticker topics; each client holds all ten, over one
   multiplexed connection (\`/streams/@tidings?s=[…]\`) or over ten plain ones. In a fresh process,
   memory first (as C, divided by subscriptions: clients × 10), then throughput as A, the events
-  spread over the topics round-robin, a client's events counted over all its connections.`;
+  spread over the topics round-robin, a client's events counted over all its connections.
+- H: a generator per connection (Tidings handler, tRPC \`async function*\` subscription, raw
+  \`node:http\` loop), each yielding \`{ i, ts, text }\` tokens with an id as fast as its client
+  reads, every yield zod-validated (not raw). In a fresh process: RSS per stream with every stream
+  open and waiting after its first 16 events (as C, after a full GC), then all released at once and
+  events/s over all streams as in A's windows; server CPU and a streaming RSS read from /proc.`;
 
 /** The whole results file. */
 export function resultsFile(options: {

@@ -1,5 +1,5 @@
 import { SCENARIO_TARGETS, SCENARIO_TITLES, type ScenarioName } from '../orchestrator/config.ts';
-import type { Results, ScenarioResult } from '../orchestrator/results.ts';
+import type { ProcedureResult, Results, ScenarioResult } from '../orchestrator/results.ts';
 import { TARGETS, type TargetName } from '../targets/registry.ts';
 import { fmtCount, fmtKiB, fmtMs, fmtPct, fmtRatio, table } from './format.ts';
 
@@ -18,7 +18,21 @@ export function describeResult(result: ScenarioResult): string {
       return `emit ${fmtCount(result.emitMedian)}/s vs bare ${fmtCount(result.bareMedian)}/s`;
     case 'multiplex':
       return `${result.connectionsPerClient} connection(s) per client: ${describeResult(result.flow)}; ${fmtKiB(result.rssPerSubscription)} RSS per subscription (${result.memoryClients * result.subscriptionsPerClient} subscriptions)`;
+    case 'procedure':
+      return `${fmtCount(result.median)} events/s (${result.rates.map(fmtCount).join(', ')}) over ${result.streams} streams, server CPU ${fmtPct(result.serverCpuPct)}, loadgen CPU ${fmtPct(result.loadgenCpuPct)}, slowest stream ${fmtRatio(result.slowestShare)} of the mean; ${fmtKiB(result.rssPerStream)} RSS per waiting stream, ${fmtKiB(result.rssPerStreamStreaming)} streaming, slowest answer ${fmtAnswer(result.slowestAnswerMs)}, generators ended ${fmtEnded(result)}${result.closedStreams > 0 ? `, ${result.closedStreams} STREAMS CLOSED` : ''}`;
   }
+}
+
+/** How long the target took to answer; "none" when it did not within a window. */
+function fmtAnswer(ms: number | null): string {
+  return ms === null ? 'none within a window' : fmtMs(ms);
+}
+
+/** How long after its clients left the target ran no generator, or what still ran. */
+function fmtEnded(result: ProcedureResult): string {
+  return result.endedMs === null
+    ? `not within 15 s (running: ${result.runningAfterEnd ?? 'unknown'})`
+    : `after ${fmtMs(result.endedMs)}`;
 }
 
 function ratio(value: number | undefined, base: number | undefined): number | undefined {
@@ -224,6 +238,59 @@ export function scenarioTable(results: Results, scenario: ScenarioName): string 
       const note =
         any?.kind === 'multiplex'
           ? `\n\n${any.flow.clients} clients, each subscribed to the same ${any.subscriptionsPerClient} topics; the emitter spreads its events over the topics, so every client receives every event. Events per second summed over clients (a client's connections count as one client). Memory: ${any.memoryClients} idle clients (${any.memoryClients * any.subscriptionsPerClient} subscriptions) in a fresh process, RSS growth after a full GC divided by the subscriptions.`
+          : '';
+      return `${title}\n\n${table(header, body)}${note}`;
+    }
+    case 'H': {
+      const base = results.get('H', 'trpc-proc', 'procedure');
+      const header = [
+        'target',
+        'validates',
+        'events/s delivered (median)',
+        'runs',
+        '× tRPC',
+        'server CPU',
+        'events per server CPU-s',
+        'loadgen CPU',
+        'slowest stream ÷ mean',
+        'RSS per stream (waiting)',
+        'heap per stream',
+        'RSS × tRPC',
+        'RSS per stream (streaming)',
+        'slowest answer',
+        'generators ended',
+        'note',
+      ];
+      const body = rows.map(([name, result, error]) =>
+        result?.kind === 'procedure'
+          ? [
+              TARGETS[name].label,
+              TARGETS[name].validates,
+              fmtCount(result.median),
+              result.rates.map(fmtCount).join(' / '),
+              fmtRatio(
+                result.median > 0 && base?.median === 0
+                  ? Number.POSITIVE_INFINITY
+                  : ratio(result.median, base?.median),
+              ),
+              fmtPct(result.serverCpuPct),
+              fmtCount(result.perCpuSecond),
+              fmtPct(result.loadgenCpuPct),
+              fmtRatio(result.slowestShare),
+              fmtKiB(result.rssPerStream),
+              fmtKiB(result.heapPerStream),
+              fmtRatio(ratio(result.rssPerStream, base?.rssPerStream)),
+              fmtKiB(result.rssPerStreamStreaming),
+              fmtAnswer(result.slowestAnswerMs),
+              fmtEnded(result),
+              result.closedStreams > 0 ? `${result.closedStreams} streams closed early` : '',
+            ]
+          : failedRow(name, header.length, error),
+      );
+      const any = rows.find(([, r]) => r?.kind === 'procedure')?.[1];
+      const note =
+        any?.kind === 'procedure'
+          ? `\n\n${any.streams} concurrent streams, one client each, every one served by its own generator producing tokens as fast as its connection takes them; events per second summed over the streams. RSS per stream (waiting): in a fresh process, RSS growth after a full GC from a baseline with no streams to ${any.streams} open streams that have each sent ${any.primed} events and wait for their next one, divided by ${any.streams}. RSS per stream (streaming): the process's RSS read from /proc at the end of the windows, while every stream streams, less the baseline (no GC first; adds what each server buffers per connection under back-pressure). Server CPU from /proc too. Slowest answer: the longest the target took to answer the orchestrator during the windows (a server whose streams keep its event loop to themselves answers late, and so do its other clients). Generators ended: how long after every client left the target ran none (their \`finally\` blocks ran).`
           : '';
       return `${title}\n\n${table(header, body)}${note}`;
     }

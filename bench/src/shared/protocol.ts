@@ -122,4 +122,9 @@ export interface TargetCommands {
   stop: { args: null; result: { emitted: number } };
   stats: { args: { gc: boolean }; result: TargetStats };
   emitCost: { args: { roundMs: number; rounds: number }; result: EmitCostResult };
+  /**
+   * Scenario H: how many events each per-connection stream may produce before it waits (`null`:
+   * no limit, every stream runs as fast as its connection takes events).
+   */
+  gate: { args: { limit: number | null }; result: null };
 }

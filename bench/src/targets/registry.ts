@@ -9,7 +9,10 @@ export type TargetName =
   | 'trpc'
   | 'better-sse'
   | 'tidings-mux'
-  | 'tidings-10';
+  | 'tidings-10'
+  | 'raw-proc'
+  | 'tidings-proc'
+  | 'trpc-proc';
 
 /** How the orchestrator starts a target and how the report describes it. */
 export interface TargetInfo {
@@ -103,6 +106,31 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
       const { createTidingsTopicsTarget } = await import('./tidings.ts');
       return (options) => createTidingsTopicsTarget(options, 'separate');
     },
+  },
+  // Scenario H: streams served per connection, each by its own loop or generator.
+  'raw-proc': {
+    name: 'raw-proc',
+    label: 'raw node:http, a write loop per connection',
+    validates: 'no',
+    instances: 1,
+    needsRedis: false,
+    load: async () => (await import('./raw-procedure.ts')).createRawProcedureTarget,
+  },
+  'tidings-proc': {
+    name: 'tidings-proc',
+    label: 'Tidings procedure (handler stream)',
+    validates: 'every yield (contract schema)',
+    instances: 1,
+    needsRedis: false,
+    load: async () => (await import('./tidings-procedure.ts')).createTidingsProcedureTarget,
+  },
+  'trpc-proc': {
+    name: 'trpc-proc',
+    label: 'tRPC v11 async-generator subscription',
+    validates: 'every yield (zAsyncIterable)',
+    instances: 1,
+    needsRedis: false,
+    load: async () => (await import('./trpc-procedure.ts')).createTrpcProcedureTarget,
   },
 };
 

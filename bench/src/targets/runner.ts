@@ -161,6 +161,11 @@ serveIpc<TargetCommands>({
     }
     return result;
   },
+  gate: ({ limit }) => {
+    if (!target.gate) throw new Error(`@tidings/bench: target "${name}" has no stream gate (scenario H)`);
+    target.gate.set(limit ?? Number.POSITIVE_INFINITY);
+    return null;
+  },
 });
 
 async function timedEmitLoop(

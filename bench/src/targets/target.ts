@@ -1,5 +1,6 @@
 import type { Quote } from '../shared/payload.ts';
 import type { ClientShape, Endpoint } from '../shared/protocol.ts';
+import type { StreamGate } from './stream-gate.ts';
 
 /** What every target process is started with. */
 export interface TargetOptions {
@@ -26,9 +27,18 @@ export interface BenchTarget {
   subscribers(): number;
   /** Sends the events one callback produced, the way the library's documented API would. */
   publish(events: readonly Quote[]): void;
+  /** Scenario H: how far its per-connection streams may run (the orchestrator moves the limit). */
+  readonly gate?: StreamGate | undefined;
   /** Emits with validation and resolves when every emit has settled (scenario E; Tidings only). */
   emitAndWait?(events: readonly Quote[]): Promise<void>;
   close(): Promise<void>;
+}
+
+/** `publish` of a scenario H target: its events come from its per-connection streams, not from the emitter. */
+export function noPublish(target: string): never {
+  throw new Error(
+    `@tidings/bench: target "${target}" serves streams per connection; it has nothing to publish`,
+  );
 }
 
 /** A target module's default export. */

@@ -12,8 +12,12 @@ describe('Heartbeat', () => {
   function setup(count: number, slice: number) {
     const connections = new Set(Array.from({ length: count }, (_, i) => i));
     const beaten: number[] = [];
-    const heartbeat = new Heartbeat(1_000, connections, (n: number) => beaten.push(n), slice);
-    return { connections, beaten, heartbeat };
+    const clock = { ms: 0 };
+    const heartbeat = new Heartbeat(1_000, connections, (n: number) => beaten.push(n), {
+      slice,
+      now: () => clock.ms,
+    });
+    return { connections, beaten, heartbeat, clock };
   }
 
   it('beats every connection once per tick, one slice per event-loop turn', () => {
@@ -49,6 +53,20 @@ describe('Heartbeat', () => {
     expect(beaten).toHaveLength(15);
     vi.advanceTimersByTime(1_000);
     expect(beaten).toHaveLength(30);
+    heartbeat.stop();
+  });
+
+  it('beats the rest in one go once a tick has run for half an interval', () => {
+    const { beaten, heartbeat, clock } = setup(50, 10);
+    heartbeat.start();
+    vi.advanceTimersToNextTimer(); // the tick at 1,000 ms: its first slice
+    expect(beaten).toHaveLength(10);
+    clock.ms = 499; // turns that take long: the next slice is still a slice
+    vi.advanceTimersToNextTimer();
+    expect(beaten).toHaveLength(20);
+    clock.ms = 500;
+    vi.advanceTimersToNextTimer();
+    expect(beaten).toEqual(Array.from({ length: 50 }, (_, i) => i));
     heartbeat.stop();
   });
 
