@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describeBroker } from '@tidings/server/testing';
-import { afterAll, beforeAll } from 'vitest';
+import { describe } from 'vitest';
 import { redisBroker } from './redis-broker.ts';
-import { type RedisServerHandle, startRedisServer } from './testing/index.ts';
+import { DEPLOYMENTS, useDeployment } from './test-support/deployments.ts';
 
-let redis: RedisServerHandle;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.[Symbol.asyncDispose]();
-});
-
-describeBroker('redisBroker', async () => {
-  const broker = redisBroker({ url: redis.url, keyPrefix: `test-${randomUUID()}:` });
-  return { broker, [Symbol.asyncDispose]: () => broker.close() };
+describe.each(DEPLOYMENTS)('on a %s', (kind) => {
+  const redis = useDeployment(kind);
+  describeBroker('redisBroker', async () => {
+    const broker = redisBroker({ ...redis.current.connection(), keyPrefix: `test-${randomUUID()}:` });
+    return { broker, [Symbol.asyncDispose]: () => broker.close() };
+  });
 });

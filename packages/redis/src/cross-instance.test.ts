@@ -1,28 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { isTidingsError } from '@tidings/contract';
 import { eventSourceClient, type ReceivedEvent } from '@tidings/test-kit/event-source';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { DEPLOYMENTS, useDeployment } from './test-support/deployments.ts';
 import { instanceResource, workerResource } from './test-support/instance.ts';
 import { adminClient, whenReady } from './test-support/resources.ts';
-import { type RedisServerHandle, startRedisServer } from './testing/index.ts';
-
-let redis: RedisServerHandle;
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis?.[Symbol.asyncDispose]();
-});
+import { startRedisServer } from './testing/index.ts';
 
 const quotes = (events: readonly ReceivedEvent[]) =>
   events.filter((event) => event.type === 'quote').map((event) => JSON.parse(event.data).n as number);
 
-describe('two Fastify instances on one Redis', () => {
+describe.each(DEPLOYMENTS)('two Fastify instances on one %s', (kind) => {
+  const redis = useDeployment(kind);
+
   it('a client on A receives events emitted on B and by an emit-only worker, in order', async () => {
     const keyPrefix = `e2e-${randomUUID()}:`;
-    await using a = await instanceResource(redis.url, keyPrefix);
-    await using b = await instanceResource(redis.url, keyPrefix);
-    await using worker = workerResource(redis.url, keyPrefix);
+    await using a = await instanceResource(redis.current.connection(), keyPrefix);
+    await using b = await instanceResource(redis.current.connection(), keyPrefix);
+    await using worker = workerResource(redis.current.connection(), keyPrefix);
     await using ticker = eventSourceClient(`${a.url}/ticker/ACME`, { types: ['quote', 'halted'] });
     await using notices = eventSourceClient(`${a.url}/announcements`, { types: ['notice'] });
     await ticker.opened();
@@ -53,9 +48,9 @@ describe('two Fastify instances on one Redis', () => {
 
   it('a client resumes on B with an id it got from A: the missed events once, in order, then live', async () => {
     const keyPrefix = `e2e-${randomUUID()}:`;
-    await using a = await instanceResource(redis.url, keyPrefix);
-    await using b = await instanceResource(redis.url, keyPrefix);
-    await using worker = workerResource(redis.url, keyPrefix);
+    await using a = await instanceResource(redis.current.connection(), keyPrefix);
+    await using b = await instanceResource(redis.current.connection(), keyPrefix);
+    await using worker = workerResource(redis.current.connection(), keyPrefix);
     const emit = (n: number) => worker.streams.ticker.emit({ symbol: 'ACME' }, 'quote', { n, price: n });
 
     let lastSeen: string;
@@ -81,7 +76,9 @@ describe('two Fastify instances on one Redis', () => {
     expect(quotes(onB.events)).toEqual(Array.from({ length: 22 }, (_, i) => i + 5));
     expect(b.hub.stats()).toMatchObject({ replaysServed: 1, gapsSignalled: 0 });
   });
+});
 
+describe('two Fastify instances on one single Redis', () => {
   it('keeps serving through a Redis crash: every resolved emit reaches the client on the other instance once', async () => {
     // The append-only file keeps what Redis acknowledged; see the README on persistence.
     await using store = await startRedisServer({ persistence: 'aof' });

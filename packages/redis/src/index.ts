@@ -2,6 +2,7 @@ export { TidingsBrokerError } from '@tidings/server';
 export type {
   RedisBrokerBaseOptions,
   RedisBrokerClientOptions,
+  RedisBrokerClusterOptions,
   RedisBrokerOptions,
   RedisBrokerUrlOptions,
 } from './redis-broker.ts';

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { clusterSlot } from './cluster-slot.ts';
 import { topicKeys } from './keys.ts';
 
 describe('topicKeys', () => {
@@ -19,9 +20,21 @@ describe('topicKeys', () => {
           // The hash tag is the text between the first `{` and the next `}`: the whole escaped key.
           const tag = (name: string) => name.slice(name.indexOf('{') + 1, name.indexOf('}'));
           expect(tag(ka.events)).toBe(tag(ka.meta));
+          expect(tag(ka.channel)).toBe(tag(ka.events));
           expect(new Set([ka.events, ka.meta, ka.channel]).size).toBe(3);
         },
       ),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it("puts a topic's stream, meta hash and shard channel in one slot, whatever the prefix", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (key, prefix) => {
+        const { events, meta, channel } = topicKeys(prefix, key);
+        expect(clusterSlot(meta)).toBe(clusterSlot(events));
+        expect(clusterSlot(channel)).toBe(clusterSlot(events));
+      }),
       { numRuns: 2_000 },
     );
   });
@@ -33,5 +46,6 @@ describe('topicKeys', () => {
       channel: 'app:{ticker?symbol=sACME}:live',
     });
     expect(topicKeys('', '%{}').events).toBe('{%25%7b%7d}:events');
+    expect(topicKeys('app:', '').events).toBe('app:{%}:events');
   });
 });

@@ -20,11 +20,12 @@ function escapeTag(key: string): string {
 }
 
 /**
- * The stream, meta hash and channel of a topic; the hash tag keeps the stream and its meta in
- * one cluster slot, so a Lua script may touch both.
+ * The stream, meta hash and channel of a topic; the hash tag keeps all three in one cluster slot,
+ * so a Lua script may touch both keys and publish on the shard channel.
  */
 export function topicKeys(prefix: string, key: string): TopicKeys {
-  const tagged = `${prefix}{${escapeTag(key)}}`;
+  // Redis ignores an empty tag (`{}`); a lone `%` is no escape's output, so it names only the empty key.
+  const tagged = `${prefix}{${escapeTag(key) || '%'}}`;
   return { events: `${tagged}:events`, meta: `${tagged}:meta`, channel: `${tagged}:live` };
 }
 

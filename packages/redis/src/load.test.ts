@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { DEPLOYMENTS, useDeployment } from './test-support/deployments.ts';
 import { instanceResource } from './test-support/instance.ts';
 import { openCounters } from './test-support/sse-counter.ts';
-import { startRedisServer } from './testing/index.ts';
 
 const INSTANCES = 2;
 const CLIENTS_PER_INSTANCE = 500;
@@ -13,12 +13,13 @@ const WINDOW = 200;
 
 const symbol = (topic: number) => `S${String.fromCharCode(65 + topic)}`;
 
-describe('redisBroker under load', () => {
+describe.each(DEPLOYMENTS)('redisBroker on a %s under load', (kind) => {
+  const redis = useDeployment(kind);
+
   it(`${INSTANCES} instances × ${CLIENTS_PER_INSTANCE} clients × ${EVENTS} events: nothing lost, nothing twice, order kept per topic`, async () => {
-    await using redis = await startRedisServer();
     const keyPrefix = `load-${randomUUID()}:`;
-    await using a = await instanceResource(redis.url, keyPrefix);
-    await using b = await instanceResource(redis.url, keyPrefix);
+    await using a = await instanceResource(redis.current.connection(), keyPrefix);
+    await using b = await instanceResource(redis.current.connection(), keyPrefix);
     const instances = [a, b];
 
     // Client i listens to topic i % TOPICS on instance floor(i / CLIENTS_PER_INSTANCE).

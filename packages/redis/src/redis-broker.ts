@@ -1,11 +1,20 @@
-import { TidingsError } from '@tidings/contract';
 import { parseEventId } from '@tidings/contract/wire';
 import { type Broker, TidingsBrokerError } from '@tidings/server';
-import { Redis } from 'ioredis';
-import { describeRedisError, FAIL_FAST, type TrackedConnection, track } from './connection.ts';
+import { Cluster, type ClusterNode, type ClusterOptions, Redis } from 'ioredis';
+import { resolveBrokerOptions } from './broker-options.ts';
+import { shardedChannels, singleNodeChannels } from './channel-modes.ts';
+import { clusterSlot } from './cluster-slot.ts';
+import {
+  clusterFailFast,
+  describeRedisError,
+  FAIL_FAST,
+  type RedisConnection,
+  type TrackedConnection,
+  track,
+} from './connection.ts';
 import { historyOf, type TopicKeys, topicKeys } from './keys.ts';
 import { replayResult } from './replay-result.ts';
-import { scriptsOn } from './scripts.ts';
+import { scriptsOn, UnreplicatedError } from './scripts.ts';
 import { createTopicSubscriptions } from './topic-subscriptions.ts';
 
 /** Options every `redisBroker` takes, whichever way it connects. */
@@ -36,6 +45,13 @@ export interface RedisBrokerBaseOptions {
    * @default ignores them
    */
   onError?: ((error: unknown) => void) | undefined;
+  /**
+   * After each publish, wait (Redis `WAIT`, up to half of `commandTimeoutMs`) until this many
+   * replicas of the master have the event, so a failover cannot lose an event whose emit
+   * resolved; the emit rejects when fewer replicas confirm in time.
+   * @default 0 (do not wait)
+   */
+  waitForReplicas?: number | undefined;
 }
 
 /** Connect by URL: the broker owns both connections and closes them in `close()`. */
@@ -46,31 +62,44 @@ export interface RedisBrokerUrlOptions extends RedisBrokerBaseOptions {
    */
   url?: string | undefined;
   client?: undefined;
+  cluster?: undefined;
+  clusterOptions?: undefined;
 }
 
-/** Reuse an ioredis client for commands; the broker duplicates it for pub/sub and closes only the duplicate. */
+/**
+ * Reuse an ioredis client for commands: a `Redis` (the broker duplicates it for pub/sub and
+ * closes only the duplicate) or a `Cluster` (the broker opens its own pub/sub connection to each master).
+ */
 export interface RedisBrokerClientOptions extends RedisBrokerBaseOptions {
-  /** An ioredis client; give it `enableOfflineQueue: false` so calls fail fast during an outage. */
-  client: Redis;
+  /**
+   * An ioredis `Redis` (give it `enableOfflineQueue: false, maxRetriesPerRequest: 0`) or `Cluster`
+   * (give it `retryDelayOnFailover: 0` and keep its offline queue), so calls fail fast and a
+   * publish is never resent.
+   */
+  client: Redis | Cluster;
   url?: undefined;
+  cluster?: undefined;
+  clusterOptions?: undefined;
 }
 
-/** Options of `redisBroker`: a `url` or a `client`, plus the common options. */
-export type RedisBrokerOptions = RedisBrokerUrlOptions | RedisBrokerClientOptions;
+/** Connect to a Redis Cluster (Redis 7 or newer): the broker owns its connections and closes them in `close()`. */
+export interface RedisBrokerClusterOptions extends RedisBrokerBaseOptions {
+  /** Some nodes of the cluster (`{ host, port }`, `'host:port'` or a port); the broker discovers the rest. */
+  cluster: readonly ClusterNode[];
+  /**
+   * ioredis `ClusterOptions` (auth and TLS in `redisOptions`, `natMap`, …); the broker turns off
+   * the offline queue and the resend of commands whose connection dropped.
+   * @default {}
+   */
+  clusterOptions?: ClusterOptions | undefined;
+  url?: undefined;
+  client?: undefined;
+}
 
-const DEFAULT_TTL_MS = 10 * 60_000;
+/** Options of `redisBroker`: a `url`, a `client` or a `cluster`, plus the common options. */
+export type RedisBrokerOptions = RedisBrokerUrlOptions | RedisBrokerClientOptions | RedisBrokerClusterOptions;
+
 const PREFIX = '@tidings/redis';
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  const resolved = value ?? fallback;
-  if (!Number.isFinite(resolved) || resolved <= 0) {
-    throw new TidingsError(
-      'CONFIG_INVALID',
-      `${PREFIX}: redisBroker ${name} is ${String(value)}; expected a number of milliseconds > 0.`,
-    );
-  }
-  return Math.ceil(resolved);
-}
 
 function brokerError(what: string, error: unknown): TidingsBrokerError {
   return new TidingsBrokerError(`${PREFIX}: could not ${what}: ${describeRedisError(error)}.`, {
@@ -80,56 +109,66 @@ function brokerError(what: string, error: unknown): TidingsBrokerError {
 
 /**
  * A `Broker` on Redis that makes many server processes (and emit-only workers) one hub:
- * history in a stream per topic, live fan-out over pub/sub, replay with gap detection.
+ * history in a stream per topic, live fan-out over pub/sub (sharded pub/sub on a Redis Cluster),
+ * replay with gap detection.
  * @example
  * const broker = redisBroker({ url: process.env.REDIS_URL, keyPrefix: 'market:' });
  * const hub = createHub(market, { broker });
  */
 export function redisBroker(options: RedisBrokerOptions = {}): Broker {
-  const url: unknown = options.url;
-  if (options.client !== undefined && url !== undefined) {
-    throw new TidingsError(
-      'CONFIG_INVALID',
-      `${PREFIX}: redisBroker got both url ("${String(url)}") and client; pass one of them.`,
-    );
-  }
-  const prefix = options.keyPrefix ?? 'tidings:';
-  if (typeof prefix !== 'string') {
-    throw new TidingsError(
-      'CONFIG_INVALID',
-      `${PREFIX}: redisBroker option "keyPrefix" is ${typeof prefix === 'object' ? JSON.stringify(prefix) : String(prefix)} (${typeof prefix}); expected a string such as 'myapp:'.`,
-    );
-  }
-  const ttl = positive('historyTtlMs', options.historyTtlMs, DEFAULT_TTL_MS);
-  const commandTimeout = positive('commandTimeoutMs', options.commandTimeoutMs, 5_000);
-  const connectTimeoutMs = positive('connectTimeoutMs', options.connectTimeoutMs, 10_000);
-  const onError = options.onError ?? (() => {});
-
-  const ownsCommand = options.client === undefined;
-  const commandRedis =
-    options.client ?? new Redis(options.url ?? 'redis://127.0.0.1:6379', { ...FAIL_FAST, commandTimeout });
-  const subscriberRedis = commandRedis.duplicate({ ...FAIL_FAST, commandTimeout, lazyConnect: false });
+  const { target, prefix, ttl, commandTimeout, connectTimeoutMs, waitForReplicas, onError } =
+    resolveBrokerOptions(options);
+  const sharded = target.kind === 'cluster' || target.kind === 'cluster-client';
+  const ownsCommand = target.kind === 'url' || target.kind === 'cluster';
+  let commandRedis: RedisConnection;
+  if (target.kind === 'url') commandRedis = new Redis(target.url, { ...FAIL_FAST, commandTimeout });
+  else if (target.kind === 'cluster')
+    commandRedis = new Cluster(target.nodes, clusterFailFast(target.options, commandTimeout));
+  else commandRedis = target.client;
   const reportError = (error: unknown): void => onError(error);
   commandRedis.on('error', reportError);
-  subscriberRedis.on('error', reportError);
   const command: TrackedConnection = track(commandRedis);
-  const scripts = scriptsOn(commandRedis);
-  const subscriber: TrackedConnection = track(subscriberRedis, command);
+  const scripts = scriptsOn(commandRedis, sharded);
+  const replicas =
+    waitForReplicas > 0 ? { count: waitForReplicas, waitMs: Math.floor(commandTimeout / 2) } : undefined;
   let closed = false;
 
+  /** Refreshes the expiry of topics' keys; on a cluster, one pipeline per master. */
   function touch(keys: Iterable<TopicKeys>): void {
     if (commandRedis.status !== 'ready') return;
-    const pipeline = commandRedis.pipeline();
-    for (const { events, meta } of keys) pipeline.pexpire(events, ttl).pexpire(meta, ttl);
-    if (pipeline.length > 0) pipeline.exec().catch(() => {});
+    const groups = new Map<string, TopicKeys[]>();
+    for (const topic of keys) {
+      const group = sharded
+        ? ((commandRedis as Cluster).slots[clusterSlot(topic.events)]?.join(';') ?? topic.events)
+        : '';
+      const list = groups.get(group);
+      if (list) list.push(topic);
+      else groups.set(group, [topic]);
+    }
+    for (const group of groups.values()) {
+      const pipeline = commandRedis.pipeline();
+      for (const { events, meta } of group) pipeline.pexpire(events, ttl).pexpire(meta, ttl);
+      pipeline.exec().catch(() => {});
+    }
   }
 
   const subscriptions = createTopicSubscriptions({
     prefix,
     command,
     scripts,
-    subscriber,
+    channels: (events) => {
+      if (sharded) {
+        return shardedChannels(commandRedis as Cluster, { commandTimeout }, events, reportError);
+      }
+      const subscriberRedis = (commandRedis as Redis).duplicate({
+        ...FAIL_FAST,
+        commandTimeout,
+        lazyConnect: false,
+      });
+      return singleNodeChannels(track(subscriberRedis, command), events, reportError);
+    },
     connectTimeoutMs,
+    retryMs: sharded ? 200 : 1_000,
     onListenerError: (error, topic) =>
       onError(
         new TidingsBrokerError(`${PREFIX}: a subscriber of topic "${topic.key}" threw`, { cause: error }),
@@ -139,10 +178,10 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
         brokerError(`replay topic "${topic.key}" after reconnecting; live events resume without it`, error),
       ),
     onRelease: (keys) => touch([keys]),
-    onDrop: (liveTopics) =>
+    onDrop: (liveTopics, connection) =>
       onError(
         new TidingsBrokerError(
-          `${PREFIX}: the pub/sub connection to Redis was lost (or Redis cut it as a slow subscriber); ${liveTopics} live topic(s) replay what they missed once it is back.`,
+          `${PREFIX}: the pub/sub connection to ${connection} was lost (or Redis cut it as a slow subscriber); ${liveTopics} live topic(s) replay what they missed once it${sharded ? ', or the replica that takes over,' : ''} is back.`,
         ),
       ),
     onLiveGap: (topic, gap) =>
@@ -174,8 +213,14 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       const keys = topicKeys(prefix, topic.key);
       const history = historyOf(topic);
       try {
-        return String(await scripts.publish(keys, history, name, data, ttl));
+        return String(await scripts.publish(keys, history, name, data, ttl, replicas));
       } catch (error) {
+        if (error instanceof UnreplicatedError && replicas) {
+          throw new TidingsBrokerError(
+            `${PREFIX}: could not publish event "${name}" to topic "${topic.key}" safely: Redis stored it as ${error.id}, but ${error.acknowledged} of ${replicas.count} replica(s) confirmed it within ${replicas.waitMs} ms, so a failover may lose it. Check the replicas (INFO replication), or lower waitForReplicas.`,
+            { cause: error },
+          );
+        }
         throw brokerError(what(), error);
       }
     },
@@ -220,14 +265,11 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       if (closed) return;
       closed = true;
       clearInterval(keepAlive);
-      subscriptions.close();
-      const connections = ownsCommand ? [subscriberRedis, commandRedis] : [subscriberRedis];
-      await Promise.all(
-        connections.map(async (redis) => {
-          if (redis.status === 'ready') await redis.quit().catch(() => redis.disconnect());
-          else redis.disconnect();
-        }),
-      );
+      await subscriptions.close();
+      if (ownsCommand) {
+        if (commandRedis.status === 'ready') await commandRedis.quit().catch(() => commandRedis.disconnect());
+        else commandRedis.disconnect();
+      }
       commandRedis.off('error', reportError);
     },
   };

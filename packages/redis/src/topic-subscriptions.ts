@@ -3,6 +3,7 @@ import type { LiveGap, StoredEvent, TopicRef } from '@tidings/server';
 import type { TrackedConnection } from './connection.ts';
 import { isConnectionError, readyWaiter } from './connection.ts';
 import { historyOf, type TopicKeys, topicKeys } from './keys.ts';
+import type { LiveChannelEvents, LiveChannels } from './live-channels.ts';
 import { replayResult } from './replay-result.ts';
 import type { Scripts } from './scripts.ts';
 
@@ -26,6 +27,8 @@ interface TopicState {
   syncing: boolean;
   /** Live messages received while syncing, delivered after the replay. */
   pending: StoredEvent[];
+  /** Bumped whenever the subscription is lost, so a catch-up for an earlier loss stops. */
+  generation: number;
 }
 
 /** What the subscription side needs from the broker. */
@@ -34,13 +37,16 @@ export interface TopicSubscriptionsOptions {
   readonly command: TrackedConnection;
   /** The broker's scripts on the command connection. */
   readonly scripts: Scripts;
-  readonly subscriber: TrackedConnection;
+  /** Creates the pub/sub side (one connection, or one per cluster master) that reports to these events. */
+  readonly channels: (events: LiveChannelEvents) => LiveChannels;
   readonly connectTimeoutMs: number;
+  /** How long a catch-up that failed for want of a connection waits before it tries again. */
+  readonly retryMs: number;
   readonly onListenerError: (error: unknown, topic: TopicRef) => void;
   /** Called when the replay after a reconnect fails for another reason than the connection; the topic goes live without it. */
   readonly onCatchUpError: (error: unknown, topic: TopicRef) => void;
-  /** Called when the pub/sub connection drops while topics are live (they catch up once it is back). */
-  readonly onDrop: (liveTopics: number) => void;
+  /** Called when a pub/sub connection (`connection` names it) drops while topics on it are live (they catch up once it is back). */
+  readonly onDrop: (liveTopics: number, connection: string) => void;
   /** Called when events a live topic missed were trimmed before it could catch up (its listeners got `onGap`). */
   readonly onLiveGap: (topic: TopicRef, gap: LiveGap) => void;
   /** Called when the last local listener of a topic leaves. */
@@ -56,7 +62,7 @@ export interface TopicSubscriptions {
   ): Promise<() => void>;
   /** Topics with a live subscription, for keeping their keys from expiring. */
   liveTopics(): Iterable<TopicKeys>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 function parseMessage(message: string): StoredEvent | null {
@@ -68,18 +74,15 @@ function parseMessage(message: string): StoredEvent | null {
 
 /**
  * Routes pub/sub messages to local listeners in id order, dropping ids already delivered, and
- * after a lost subscriber connection replays each live topic from the last id it delivered
- * before resuming live delivery.
+ * after a lost subscription (a dropped connection, or a topic whose slot moved to another master)
+ * replays the topic from the last id it delivered before resuming live delivery.
  */
 export function createTopicSubscriptions(options: TopicSubscriptionsOptions): TopicSubscriptions {
-  const { prefix, command, subscriber, connectTimeoutMs, onListenerError, onCatchUpError, onRelease } =
-    options;
+  const { prefix, command, connectTimeoutMs, retryMs, onListenerError, onCatchUpError, onRelease } = options;
   const { onDrop, onLiveGap, scripts } = options;
-  const sub = subscriber.redis;
   const byChannel = new Map<string, TopicState>();
   const closing = new AbortController();
   const commandReady = readyWaiter(command.redis, closing.signal);
-  let epoch = 0;
 
   function deliver(state: TopicState, event: StoredEvent): void {
     const id = parseEventId(event.id);
@@ -115,16 +118,29 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
     else deliver(state, event);
   }
 
-  function onClose(): void {
-    epoch++;
+  /** Live topics whose subscription is gone buffer what arrives until they have caught up. */
+  function onLost(channels: readonly string[], dropped: string | undefined): void {
     let live = 0;
-    for (const state of byChannel.values()) {
-      if (!state.isLive) continue;
+    for (const channel of channels) {
+      const state = byChannel.get(channel);
+      if (!state || state.closed || !state.isLive) continue;
       state.syncing = true;
+      state.pending = [];
+      state.generation++;
       live++;
     }
-    if (live > 0 && !closing.signal.aborted) onDrop(live);
+    if (live > 0 && dropped !== undefined && !closing.signal.aborted) onDrop(live, dropped);
   }
+
+  function onRestored(channels: readonly string[]): void {
+    for (const channel of channels) {
+      const state = byChannel.get(channel);
+      if (!state || state.closed || !state.isLive || !state.syncing) continue;
+      catchUp(state, state.generation).catch(() => {});
+    }
+  }
+
+  const channels = options.channels({ message: onMessage, lost: onLost, restored: onRestored });
 
   /**
    * Replays a topic from its last delivered id, then releases what arrived live meanwhile. When
@@ -132,10 +148,11 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
    * connection was down, or Redis cut a slow subscriber), its listeners are told before the rest.
    */
   async function catchUp(state: TopicState, at: number): Promise<void> {
+    const stale = (): boolean => at !== state.generation || state.closed || closing.signal.aborted;
     for (;;) {
-      if (at !== epoch || state.closed || closing.signal.aborted) return;
+      if (stale()) return;
       await commandReady.until();
-      if (at !== epoch || state.closed || closing.signal.aborted) return;
+      if (stale()) return;
       const after = state.last;
       let reply: unknown;
       try {
@@ -146,15 +163,15 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
         );
       } catch (error) {
         if (isConnectionError(error)) {
-          // The command connection dropped too: try again once it is back (or after a while).
-          await commandReady.next(1_000);
+          // The command connection dropped too (or the cluster is failing over): try again soon.
+          await commandReady.next(retryMs);
           continue;
         }
         // Redis answered with an error (say, a foreign key of another type in our place).
         onCatchUpError(error, state.ref);
         break;
       }
-      if (at !== epoch || state.closed) return;
+      if (stale()) return;
       const missed = replayResult(after, reply);
       if (missed.gap) {
         signalGap(state, {
@@ -171,44 +188,21 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
     for (const event of pending) deliver(state, event);
   }
 
-  async function resync(): Promise<void> {
-    const at = epoch;
-    const states = [...byChannel.values()].filter((state) => state.isLive && state.syncing);
-    if (states.length === 0) return;
-    for (const state of states) state.pending = [];
-    try {
-      await sub.subscribe(...states.map((state) => state.keys.channel));
-    } catch {
-      return; // lost again; the next `ready` retries
-    }
-    // Topics released while the SUBSCRIBE was on its way must not stay subscribed.
-    const gone = states.filter((state) => state.closed).map((state) => state.keys.channel);
-    if (gone.length > 0) sub.unsubscribe(...gone).catch(() => {});
-    await Promise.all(states.map((state) => catchUp(state, at)));
-  }
-
-  sub.on('message', onMessage);
-  sub.on('close', onClose);
-  sub.on('ready', () => {
-    resync().catch(() => {});
-  });
-
   function release(state: TopicState): void {
     if (state.closed) return;
     state.closed = true;
     if (byChannel.get(state.keys.channel) === state) byChannel.delete(state.keys.channel);
     if (!state.isLive) return;
-    if (sub.status === 'ready') sub.unsubscribe(state.keys.channel).catch(() => {});
+    channels.remove(state.keys.channel);
     onRelease(state.keys);
   }
 
   async function open(state: TopicState): Promise<void> {
     await command.ready(connectTimeoutMs);
-    await subscriber.ready(connectTimeoutMs);
     // The baseline is read before SUBSCRIBE, so every message that arrives is newer than it.
     const last = await command.redis.hget(state.keys.meta, 'last');
     if (state.last === null && last !== null) state.last = parseEventId(last);
-    await sub.subscribe(state.keys.channel);
+    await channels.add(state.keys.channel, connectTimeoutMs);
     state.isLive = true;
   }
 
@@ -228,6 +222,7 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
           closed: false,
           syncing: false,
           pending: [],
+          generation: 0,
         };
         created.live = open(created);
         created.live.catch(() => {
@@ -243,8 +238,8 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
       const current = state;
       try {
         await current.live;
-        // An existing subscription is not live while the subscriber connection is down.
-        await subscriber.ready(connectTimeoutMs);
+        // An existing subscription is not live while its pub/sub connection is down.
+        await channels.ready(current.keys.channel, connectTimeoutMs);
       } catch (error) {
         current.listeners.delete(own);
         if (current.listeners.size === 0) release(current);
@@ -263,10 +258,11 @@ export function createTopicSubscriptions(options: TopicSubscriptionsOptions): To
       for (const state of byChannel.values()) if (state.isLive && !state.closed) yield state.keys;
     },
 
-    close() {
+    async close() {
       closing.abort();
       for (const state of byChannel.values()) state.closed = true;
       byChannel.clear();
+      await channels.close();
     },
   };
 }

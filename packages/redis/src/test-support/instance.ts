@@ -4,6 +4,7 @@ import { type ServerResource, serverResource } from '@tidings/test-kit/server';
 import type { Redis } from 'ioredis';
 import type { RedisBrokerBaseOptions } from '../redis-broker.ts';
 import { redisBroker } from '../redis-broker.ts';
+import type { Connection } from './deployments.ts';
 
 /** One server process of a multi-instance deployment: the kit's server resource, on a Redis broker. */
 export type Instance = ServerResource<Hub<typeof market>>;
@@ -21,21 +22,28 @@ export interface InstanceOptions {
   readonly hub?: Omit<HubOptions<typeof market>, 'broker'>;
 }
 
-/** The kit contract's hub on `redisBroker({ url, keyPrefix })`, served on 127.0.0.1; closes the app, then the broker. */
+const where = (connection: string | Connection): Connection =>
+  typeof connection === 'string' ? { url: connection } : connection;
+
+/** The kit contract's hub on `redisBroker` (a URL or a cluster), served on 127.0.0.1; closes the app, then the broker. */
 export function instanceResource(
-  redisUrl: string,
+  connection: string | Connection,
   keyPrefix: string,
   options: InstanceOptions = {},
 ): Promise<Instance> {
   const broker = options.client
     ? redisBroker({ client: options.client, keyPrefix, ...options.broker })
-    : redisBroker({ url: redisUrl, keyPrefix, ...options.broker });
+    : redisBroker({ ...where(connection), keyPrefix, ...options.broker });
   return serverResource(createHub(market, { ...options.hub, broker }), { broker });
 }
 
 /** An emit-only worker: a hub on the same Redis that never serves HTTP. */
-export function workerResource(redisUrl: string, keyPrefix: string): Hub<typeof market> & AsyncDisposable {
-  const broker = redisBroker({ url: redisUrl, keyPrefix });
+export function workerResource(
+  connection: string | Connection,
+  keyPrefix: string,
+  options: RedisBrokerBaseOptions = {},
+): Hub<typeof market> & AsyncDisposable {
+  const broker = redisBroker({ ...where(connection), keyPrefix, ...options });
   const hub = createHub(market, { broker });
   return Object.assign(hub, {
     async [Symbol.asyncDispose]() {

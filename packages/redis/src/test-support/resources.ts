@@ -2,12 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Broker } from '@tidings/server';
 import { within } from '@tidings/test-kit/wait';
-import { Redis, type RedisOptions } from 'ioredis';
+import { type Cluster, Redis, type RedisOptions } from 'ioredis';
 import { type RedisBrokerBaseOptions, redisBroker } from '../redis-broker.ts';
+import type { Connection } from './deployments.ts';
 
-/** A `redisBroker` on `url` with a fresh key prefix, closed by `await using`. */
-export function brokerResource(url: string, options: RedisBrokerBaseOptions = {}): Broker & AsyncDisposable {
-  const broker = redisBroker({ url, keyPrefix: `test-${randomUUID()}:`, ...options });
+/** A `redisBroker` on a URL or a cluster with a fresh key prefix, closed by `await using`. */
+export function brokerResource(
+  connection: string | Connection,
+  options: RedisBrokerBaseOptions = {},
+): Broker & AsyncDisposable {
+  const where = typeof connection === 'string' ? { url: connection } : connection;
+  const broker = redisBroker({ ...where, keyPrefix: `test-${randomUUID()}:`, ...options });
   return Object.assign(broker, { [Symbol.asyncDispose]: () => broker.close() });
 }
 
@@ -23,7 +28,7 @@ export function adminClient(url: string, options: RedisOptions = {}): Redis & As
 }
 
 /** Resolves once `client` is ready (at once if it is), or rejects after `timeoutMs`. */
-export async function whenReady(client: Redis, timeoutMs = 10_000): Promise<void> {
+export async function whenReady(client: Redis | Cluster, timeoutMs = 10_000): Promise<void> {
   if (client.status === 'ready') return;
   await within(once(client, 'ready'), timeoutMs, `the Redis client to be ready (status ${client.status})`);
 }

@@ -64,7 +64,8 @@ function installExitHook(): void {
   });
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port on 127.0.0.1 that is free right now. */
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
