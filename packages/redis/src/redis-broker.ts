@@ -1,5 +1,5 @@
 import { parseEventId } from '@tidings/contract/wire';
-import { type Broker, TidingsBrokerError } from '@tidings/server';
+import { type Broker, type BrokerObserver, TidingsBrokerError } from '@tidings/server';
 import { Cluster, type ClusterNode, type ClusterOptions, Redis } from 'ioredis';
 import { resolveBrokerOptions } from './broker-options.ts';
 import { shardedChannels, singleNodeChannels } from './channel-modes.ts';
@@ -191,6 +191,23 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
         ),
       ),
   });
+  // Metrics (`Broker.observe`): publish latency, and outages of the command connection (on a
+  // cluster, of the cluster as a whole: one master failing over shows as a gap or an error instead).
+  const observers = new Set<BrokerObserver>();
+  let down = false;
+  const onConnectionLost = (): void => {
+    if (down || closed || !command.everReady) return;
+    down = true;
+    for (const observer of observers) observer.connectionLost();
+  };
+  const onConnectionReady = (): void => {
+    if (!down) return;
+    down = false;
+    for (const observer of observers) observer.connectionRestored();
+  };
+  commandRedis.on('close', onConnectionLost);
+  commandRedis.on('ready', onConnectionReady);
+
   // Keys of topics someone listens to must not expire however quiet the topic is.
   const keepAlive = setInterval(() => touch(subscriptions.liveTopics()), Math.max(20, Math.floor(ttl / 3)));
   keepAlive.unref();
@@ -212,8 +229,14 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       if (closed || commandRedis.status !== 'ready') await ready(what);
       const keys = topicKeys(prefix, topic.key);
       const history = historyOf(topic);
+      const started = observers.size > 0 ? performance.now() : undefined;
       try {
-        return String(await scripts.publish(keys, history, name, data, ttl, replicas));
+        const id = String(await scripts.publish(keys, history, name, data, ttl, replicas));
+        if (started !== undefined) {
+          const seconds = (performance.now() - started) / 1000;
+          for (const observer of observers) observer.published(seconds);
+        }
+        return id;
       } catch (error) {
         if (error instanceof UnreplicatedError && replicas) {
           throw new TidingsBrokerError(
@@ -261,9 +284,18 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       return replayResult(after, reply);
     },
 
+    observe(observer) {
+      observers.add(observer);
+      if (down) observer.connectionLost();
+      return () => {
+        observers.delete(observer);
+      };
+    },
+
     async close() {
       if (closed) return;
       closed = true;
+      observers.clear();
       clearInterval(keepAlive);
       await subscriptions.close();
       if (ownsCommand) {
@@ -271,6 +303,8 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
         else commandRedis.disconnect();
       }
       commandRedis.off('error', reportError);
+      commandRedis.off('close', onConnectionLost);
+      commandRedis.off('ready', onConnectionReady);
     },
   };
 }
