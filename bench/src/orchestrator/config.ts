@@ -22,7 +22,7 @@ export const SCENARIO_TITLES: Record<ScenarioName, string> = {
 
 /** Which targets run which scenario. */
 export const SCENARIO_TARGETS: Record<ScenarioName, readonly TargetName[]> = {
-  A: ['raw', 'raw-each', 'tidings', 'tidings-redis', 'trpc', 'better-sse'],
+  A: ['raw', 'raw-each', 'tidings', 'tidings-metrics', 'tidings-redis', 'trpc', 'better-sse'],
   B: ['raw', 'tidings', 'tidings-redis', 'trpc', 'better-sse'],
   C: ['raw', 'tidings', 'tidings-redis', 'trpc', 'better-sse'],
   D: ['raw', 'tidings', 'tidings-redis', 'trpc', 'better-sse'],
@@ -72,10 +72,16 @@ export interface BenchConfig {
   procedures: ProceduresConfig;
 }
 
-/** H: `streams` clients, each served by its own generator on the server (see `runProcedures`). */
+/** H: clients each served by its own generator on the server (see `runProcedures`). */
 export interface ProceduresConfig {
-  /** Concurrent streams, one client (one connection) each. */
+  /** Concurrent streams in the memory phase, one client (one connection) each. */
   streams: number;
+  /**
+   * Throughput is measured at each of these numbers of concurrent streams, in this order, fewest
+   * first: a target that the larger point overwhelms (tRPC at 1,000) may answer nothing afterwards.
+   * The throughput criterion is judged at the fewest.
+   */
+  throughputStreams: readonly number[];
   /** Streams opened, run and closed before the memory baseline (warms the code paths up). */
   warmupStreams: number;
   /** Events each warm-up stream produces. */
@@ -122,6 +128,7 @@ export function benchConfig(quick: boolean): BenchConfig {
       },
       procedures: {
         streams: 100,
+        throughputStreams: [10, 100],
         warmupStreams: 20,
         warmupEvents: 200,
         primed: 16,
@@ -162,15 +169,17 @@ export function benchConfig(quick: boolean): BenchConfig {
       memoryClients: 1000,
       settleMs: 1_000,
     },
-    // 1,000 concurrent answers, each its own generator: 15–40 s per target (80 s for the three).
+    // Memory at 1,000 concurrent answers, each its own generator, and throughput at 100 and at
+    // 1,000 (tRPC delivers nothing at 1,000): 20–45 s per target, about 80 s for the three.
     procedures: {
       streams: 1000,
+      throughputStreams: [100, 1000],
       warmupStreams: 100,
       warmupEvents: 500,
       primed: 16,
       settleMs: 1_000,
-      warmupMs: 2_000,
-      windowMs: 3_000,
+      warmupMs: 1_500,
+      windowMs: 2_000,
       repeats: 3,
     },
   };

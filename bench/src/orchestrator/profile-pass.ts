@@ -19,6 +19,8 @@ function jobFor(outcome: CriterionOutcome): { target: TargetName; scenario: Scen
     return outcome.direction === 'at most' ? undefined : { target: 'tidings-proc', scenario: 'H' };
   }
   if (outcome.label.includes('Redis')) return { target: 'tidings-redis', scenario: outcome.scenario };
+  // Metrics on ÷ off (issue 18): the cost is on the side with the SDK.
+  if (outcome.label.includes('OpenTelemetry')) return { target: 'tidings-metrics', scenario: 'A' };
   return { target: 'tidings', scenario: outcome.scenario };
 }
 

@@ -1,3 +1,4 @@
+import type { MetricsExported } from '../shared/protocol.ts';
 import type { TargetName } from '../targets/registry.ts';
 import type { ScenarioName } from './config.ts';
 
@@ -19,6 +20,8 @@ export interface FlowResult {
   clients: number;
   /** Set when the target stopped answering the orchestrator (overloaded); CPU figures are then NaN. */
   unresponsive: boolean;
+  /** What the target's OpenTelemetry reader exported during the windows (targets with an SDK: `tidings-metrics`). */
+  metricsExported?: MetricsExported | undefined;
 }
 
 /** B: latency from emit to receipt, in ms. */
@@ -82,9 +85,9 @@ export interface MultiplexResult {
   baselineRss: number;
 }
 
-/** H: `streams` concurrent streams, each from its own generator on the server. */
-export interface ProcedureResult {
-  kind: 'procedure';
+/** H at one number of concurrent streams, every one released at once: throughput, fairness, answers, the end. */
+export interface ProcedureThroughput {
+  /** Concurrent streams, one client each. */
   streams: number;
   /** Events delivered per second over all streams, one figure per measurement window. */
   rates: number[];
@@ -98,12 +101,6 @@ export interface ProcedureResult {
   slowestShare: number;
   /** Streams that closed before the load generator closed them (a handler that failed ends its stream). */
   closedStreams: number;
-  /** Events each stream produced before it waited at the gate, while memory was read. */
-  primed: number;
-  /** Server RSS growth per stream, every stream open and its generator waiting (see `runProcedures`). */
-  rssPerStream: number;
-  heapPerStream: number;
-  baselineRss: number;
   /** RSS growth per stream read from /proc at the end of the windows, every stream streaming (no GC first). */
   rssPerStreamStreaming: number;
   /** The target's slowest answer to a request sent at the start of a window, ms; null: one did not come within its window. */
@@ -112,6 +109,21 @@ export interface ProcedureResult {
   endedMs: number | null;
   /** When `endedMs` is null: the generators still running then, or why the target could not say. */
   runningAfterEnd: string | null;
+}
+
+/** H: memory per waiting stream at `streams` concurrent streams, then throughput at each point. */
+export interface ProcedureResult {
+  kind: 'procedure';
+  /** Streams open in the memory phase. */
+  streams: number;
+  /** Events each stream produced before it waited at the gate, while memory was read. */
+  primed: number;
+  /** Server RSS growth per stream, every stream open and its generator waiting (see `runProcedures`). */
+  rssPerStream: number;
+  heapPerStream: number;
+  baselineRss: number;
+  /** Throughput at each number of concurrent streams, in the order measured (fewest first). */
+  points: ProcedureThroughput[];
 }
 
 export type ScenarioResult =
@@ -128,6 +140,14 @@ export function flowOf(result: ScenarioResult): FlowResult | undefined {
   if (result.kind === 'flow') return result;
   if (result.kind === 'multiplex') return result.flow;
   return undefined;
+}
+
+/** H's throughput at `streams` concurrent streams, when it was measured there. */
+export function procedurePoint(
+  result: ProcedureResult | undefined,
+  streams: number,
+): ProcedureThroughput | undefined {
+  return result?.points.find((point) => point.streams === streams);
 }
 
 /** Everything one run measured, keyed by scenario then target. */

@@ -103,6 +103,13 @@ export class TargetGroup implements AsyncDisposable {
       waitMs: sum.waitMs + s.waitMs,
       errors: sum.errors + s.errors,
       firstError: sum.firstError ?? s.firstError,
+      metrics:
+        sum.metrics && s.metrics
+          ? {
+              exports: sum.metrics.exports + s.metrics.exports,
+              dataPoints: sum.metrics.dataPoints + s.metrics.dataPoints,
+            }
+          : (sum.metrics ?? s.metrics),
     }));
   }
 

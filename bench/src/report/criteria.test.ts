@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { median, type ProcedureResult, Results } from '../orchestrator/results.ts';
-import { evaluateCriteria } from './criteria.ts';
+import {
+  type FlowResult,
+  median,
+  type ProcedureResult,
+  type ProcedureThroughput,
+  Results,
+} from '../orchestrator/results.ts';
+import { evaluateCriteria, judgedStreams } from './criteria.ts';
 
-function flow(rate: number) {
+function flow(rate: number, extra: Partial<FlowResult> = {}): FlowResult {
   return {
     kind: 'flow' as const,
     rates: [rate],
@@ -14,6 +20,7 @@ function flow(rate: number) {
     undelivered: 0,
     clients: 1000,
     unresponsive: false,
+    ...extra,
   };
 }
 
@@ -30,10 +37,9 @@ function multiplex(connections: number, rate: number, rss: number, undelivered: 
   };
 }
 
-function procedure(rate: number, rss: number, extra: Partial<ProcedureResult> = {}): ProcedureResult {
+function point(streams: number, rate: number, extra: Partial<ProcedureThroughput> = {}): ProcedureThroughput {
   return {
-    kind: 'procedure',
-    streams: 1000,
+    streams,
     rates: [rate],
     median: rate,
     serverCpuPct: 100,
@@ -41,15 +47,23 @@ function procedure(rate: number, rss: number, extra: Partial<ProcedureResult> = 
     loadgenCpuPct: 50,
     slowestShare: 0.9,
     closedStreams: 0,
-    primed: 16,
-    rssPerStream: rss,
-    heapPerStream: rss / 2,
-    baselineRss: 60e6,
-    rssPerStreamStreaming: rss * 4,
+    rssPerStreamStreaming: 40_000,
     slowestAnswerMs: 20,
     endedMs: 100,
     runningAfterEnd: null,
     ...extra,
+  };
+}
+
+function procedure(rss: number, points: ProcedureThroughput[]): ProcedureResult {
+  return {
+    kind: 'procedure',
+    streams: 1000,
+    primed: 16,
+    rssPerStream: rss,
+    heapPerStream: rss / 2,
+    baselineRss: 60e6,
+    points,
   };
 }
 
@@ -128,31 +142,87 @@ describe('evaluateCriteria', () => {
   });
 });
 
+describe('evaluateCriteria, metrics on ÷ off (issue 18)', () => {
+  const ofMetrics = (results: Results) =>
+    evaluateCriteria(results).filter((o) => o.label.includes('OpenTelemetry'));
+
+  it('needs Tidings with an SDK at 0.95× of Tidings without, on events/s and on events per server CPU-s', () => {
+    const results = new Results();
+    results.set('A', 'tidings', flow(500_000, { perCpuSecond: 1_000_000 }));
+    results.set(
+      'A',
+      'tidings-metrics',
+      flow(480_000, { perCpuSecond: 930_000, metricsExported: { exports: 12, dataPoints: 420 } }),
+    );
+    const [rate, perCpu] = ofMetrics(results);
+    expect(rate).toMatchObject({ scenario: 'A', status: 'met', measured: 0.96, threshold: 0.95 });
+    expect(rate?.label).toMatch(/^Fan-out: events\/s,/);
+    expect(rate?.note).toBe('metrics on: 12 exports, 420 data points in the windows');
+    expect(perCpu).toMatchObject({ status: 'missed', measured: 0.93, direction: 'at least' });
+    expect(perCpu?.label).toMatch(/^Fan-out: events per server CPU-s,/);
+  });
+
+  it('says when no export fell in the windows, and does not judge with a side missing', () => {
+    const results = new Results();
+    results.set('A', 'tidings-metrics', flow(500_000, { metricsExported: { exports: 0, dataPoints: 0 } }));
+    for (const o of ofMetrics(results)) expect(o.status).toBe('not measured');
+    results.set('A', 'tidings', flow(500_000));
+    expect(ofMetrics(results)[0]?.note).toMatch(/no export fell in the windows/);
+  });
+});
+
 describe('evaluateCriteria, scenario H (procedures)', () => {
   const ofH = (results: Results) => evaluateCriteria(results).filter((o) => o.scenario === 'H');
 
-  it('needs Tidings at 10× tRPC events/s or more, at 0.5× its RSS per stream or less', () => {
+  it('judges events/s at the fewest streams (10× tRPC or more), with the other points beside it', () => {
     const results = new Results();
-    results.set('H', 'raw-proc', procedure(900_000, 5_000));
-    results.set('H', 'tidings-proc', procedure(400_000, 10_000, { perCpuSecond: 420_000 }));
-    results.set('H', 'trpc-proc', procedure(25_000, 50_000, { perCpuSecond: 21_000 }));
+    results.set('H', 'raw-proc', procedure(5_000, [point(100, 900_000), point(1000, 800_000)]));
+    results.set(
+      'H',
+      'tidings-proc',
+      procedure(10_000, [
+        point(100, 400_000, { perCpuSecond: 420_000 }),
+        point(1000, 300_000, { rssPerStreamStreaming: 20_000 }),
+      ]),
+    );
+    results.set(
+      'H',
+      'trpc-proc',
+      procedure(50_000, [
+        point(100, 25_000, { perCpuSecond: 21_000 }),
+        point(1000, 0, { rssPerStreamStreaming: 100_000, endedMs: null, runningAfterEnd: 'unknown' }),
+      ]),
+    );
     const [rate, memory] = ofH(results);
     expect(rate).toMatchObject({ status: 'met', measured: 16, threshold: 10, direction: 'at least' });
-    expect(rate?.note).toBe('per server CPU-s: 20.0×');
+    expect(rate?.label).toContain('events/s at 100 streams');
+    expect(rate?.note).toBe(
+      'per server CPU-s: 20.0×; at 1,000 streams: 300k vs 0 events/s (∞×), tRPC delivered no events in the windows; tRPC at 1,000: generators still ran 15 s after the clients left',
+    );
     expect(memory).toMatchObject({ status: 'met', measured: 0.2, threshold: 0.5, direction: 'at most' });
     expect(memory?.note).toBe('while streaming: 0.20×');
+  });
 
-    results.set('H', 'tidings-proc', procedure(100_000, 30_000, { closedStreams: 3 }));
+  it('misses at the judged point whatever the larger one shows', () => {
+    const results = new Results();
+    results.set(
+      'H',
+      'tidings-proc',
+      procedure(30_000, [point(100, 100_000, { closedStreams: 3 }), point(1000, 90_000)]),
+    );
+    results.set('H', 'trpc-proc', procedure(50_000, [point(100, 25_000), point(1000, 0)]));
     const [slower, heavier] = ofH(results);
     expect(slower).toMatchObject({ status: 'missed', measured: 4 });
-    expect(slower?.note).toMatch(/Tidings: 3 streams closed early/);
+    expect(slower?.note).toMatch(
+      /^per server CPU-s: 4\.00×; Tidings: 3 streams closed early; at 1,000 streams: 90\.0k vs 0/,
+    );
     expect(heavier).toMatchObject({ status: 'missed', measured: 0.6 });
   });
 
-  it('counts a tRPC that delivered nothing while Tidings delivered as past the threshold', () => {
+  it('counts a tRPC that delivered nothing at the judged point while Tidings delivered as past the threshold', () => {
     const results = new Results();
-    results.set('H', 'tidings-proc', procedure(300_000, 10_000));
-    results.set('H', 'trpc-proc', procedure(0, 50_000, { endedMs: null, runningAfterEnd: 'unknown' }));
+    results.set('H', 'tidings-proc', procedure(10_000, [point(100, 300_000)]));
+    results.set('H', 'trpc-proc', procedure(50_000, [point(100, 0, { endedMs: null })]));
     const [rate] = ofH(results);
     expect(rate).toMatchObject({ status: 'met', measured: Number.POSITIVE_INFINITY, marginPct: undefined });
     expect(rate?.note).toMatch(/^tRPC delivered no events in the windows; .*tRPC: generators still ran/);
@@ -160,11 +230,26 @@ describe('evaluateCriteria, scenario H (procedures)', () => {
 
   it('does not judge H with a side missing, or with nothing delivered on either side', () => {
     const results = new Results();
-    results.set('H', 'tidings-proc', procedure(300_000, 10_000));
+    results.set('H', 'tidings-proc', procedure(10_000, [point(100, 300_000)]));
     for (const o of ofH(results)) expect(o.status).toBe('not measured');
-    results.set('H', 'tidings-proc', procedure(0, 10_000));
-    results.set('H', 'trpc-proc', procedure(0, 50_000));
+    results.set('H', 'tidings-proc', procedure(10_000, [point(100, 0)]));
+    results.set('H', 'trpc-proc', procedure(50_000, [point(100, 0)]));
     expect(ofH(results)[0]?.status).toBe('not measured');
+  });
+});
+
+describe('judgedStreams', () => {
+  it('is the fewest streams both sides measured throughput at', () => {
+    const at = (...counts: number[]) =>
+      procedure(
+        1,
+        counts.map((n) => point(n, 1)),
+      );
+    expect(judgedStreams(at(100, 1000), at(100, 1000))).toBe(100);
+    expect(judgedStreams(at(10, 100, 1000), at(100, 1000))).toBe(100);
+    expect(judgedStreams(at(1000, 100), at(1000, 100))).toBe(100);
+    expect(judgedStreams(at(100), at(1000))).toBeUndefined();
+    expect(judgedStreams(at(100), undefined)).toBeUndefined();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fmtCount, fmtRatio, table } from './format.ts';
+import { fmtCount, fmtPlural, fmtRatio, table } from './format.ts';
 
 describe('table', () => {
   it('pads every column to its widest cell, as Biome formats markdown tables', () => {
@@ -24,5 +24,11 @@ describe('numbers', () => {
     expect(fmtRatio(undefined)).toBe('—');
     expect(fmtRatio(Number.NaN)).toBe('—');
     expect(fmtRatio(Number.POSITIVE_INFINITY)).toBe('∞×');
+  });
+
+  it('puts a noun in the plural unless the count is 1', () => {
+    expect(fmtPlural(1, 'export')).toBe('1 export');
+    expect(fmtPlural(0, 'export')).toBe('0 exports');
+    expect(fmtPlural(4_200, 'data point')).toBe('4,200 data points');
   });
 });

@@ -9,6 +9,11 @@ export function fmtCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** A count and its noun, plural unless the count is 1: "1 export", "12 exports". */
+export function fmtPlural(count: number, noun: string): string {
+  return `${fmtCount(count)} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export function fmtMs(ms: number): string {
   if (!Number.isFinite(ms)) return '—';
   if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;

@@ -41,8 +41,13 @@ const METHOD = `## Method
 - H: a generator per connection (Tidings handler, tRPC \`async function*\` subscription, raw
   \`node:http\` loop), each yielding \`{ i, ts, text }\` tokens with an id as fast as its client
   reads, every yield zod-validated (not raw). In a fresh process: RSS per stream with every stream
-  open and waiting after its first 16 events (as C, after a full GC), then all released at once and
-  events/s over all streams as in A's windows; server CPU and a streaming RSS read from /proc.`;
+  open and waiting after its first 16 events (as C, after a full GC); then, at each number of
+  streams (fewer first), the streams open, are all released at once, and events/s over all streams
+  are counted as in A's windows; server CPU and a streaming RSS read from /proc. The throughput
+  target is judged at the fewer streams.
+- A with metrics on (\`tidings-metrics\`): the \`tidings\` target given an OpenTelemetry SDK
+  (\`MeterProvider\`, a periodic reader exporting every second to the in-memory exporter), compared
+  with \`tidings\` in the same run.`;
 
 /** The whole results file. */
 export function resultsFile(options: {

@@ -1,13 +1,15 @@
-import { SCENARIO_TARGETS, SCENARIO_TITLES, type ScenarioName } from '../orchestrator/config.ts';
-import type { ProcedureResult, Results, ScenarioResult } from '../orchestrator/results.ts';
+import { SCENARIO_TITLES, type ScenarioName } from '../orchestrator/config.ts';
+import type { FlowResult, Results, ScenarioResult } from '../orchestrator/results.ts';
 import { TARGETS, type TargetName } from '../targets/registry.ts';
-import { fmtCount, fmtKiB, fmtMs, fmtPct, fmtRatio, table } from './format.ts';
+import { fmtCount, fmtKiB, fmtMs, fmtPct, fmtPlural, fmtRatio, table } from './format.ts';
+import { describePoint, procedureSections } from './procedure-tables.ts';
+import { failedRow, ratio, rowsFor } from './rows.ts';
 
 /** A one-line summary of a result, for progress output. */
 export function describeResult(result: ScenarioResult): string {
   switch (result.kind) {
     case 'flow':
-      return `${fmtCount(result.median)} events/s (${result.rates.map(fmtCount).join(', ')}), server CPU ${fmtPct(result.serverCpuPct)}, loadgen CPU ${fmtPct(result.loadgenCpuPct)}, emitter waited ${fmtPct(result.emitterWaitPct)}${result.undelivered !== 0 ? `, ${result.undelivered ?? 'unknown'} UNDELIVERED` : ''}${result.unresponsive ? ', target stopped answering' : ''}`;
+      return `${fmtCount(result.median)} events/s (${result.rates.map(fmtCount).join(', ')}), server CPU ${fmtPct(result.serverCpuPct)}, loadgen CPU ${fmtPct(result.loadgenCpuPct)}, emitter waited ${fmtPct(result.emitterWaitPct)}${result.undelivered !== 0 ? `, ${result.undelivered ?? 'unknown'} UNDELIVERED` : ''}${result.unresponsive ? ', target stopped answering' : ''}${result.metricsExported ? `, OpenTelemetry: ${fmtPlural(result.metricsExported.exports, 'export')} (${fmtPlural(result.metricsExported.dataPoints, 'data point')})` : ''}`;
     case 'latency':
       return `p50 ${fmtMs(result.p50)}, p99 ${fmtMs(result.p99)}, max ${fmtMs(result.max)}, sustained ${fmtPct(result.sustained * 100)}, server CPU ${fmtPct(result.serverCpuPct)}, loadgen CPU ${fmtPct(result.loadgenCpuPct)}${result.unresponsive ? ', target stopped answering' : ''}`;
     case 'memory':
@@ -19,47 +21,24 @@ export function describeResult(result: ScenarioResult): string {
     case 'multiplex':
       return `${result.connectionsPerClient} connection(s) per client: ${describeResult(result.flow)}; ${fmtKiB(result.rssPerSubscription)} RSS per subscription (${result.memoryClients * result.subscriptionsPerClient} subscriptions)`;
     case 'procedure':
-      return `${fmtCount(result.median)} events/s (${result.rates.map(fmtCount).join(', ')}) over ${result.streams} streams, server CPU ${fmtPct(result.serverCpuPct)}, loadgen CPU ${fmtPct(result.loadgenCpuPct)}, slowest stream ${fmtRatio(result.slowestShare)} of the mean; ${fmtKiB(result.rssPerStream)} RSS per waiting stream, ${fmtKiB(result.rssPerStreamStreaming)} streaming, slowest answer ${fmtAnswer(result.slowestAnswerMs)}, generators ended ${fmtEnded(result)}${result.closedStreams > 0 ? `, ${result.closedStreams} STREAMS CLOSED` : ''}`;
+      return [
+        `${fmtKiB(result.rssPerStream)} RSS per waiting stream (${result.streams} streams)`,
+        ...result.points.map(describePoint),
+      ].join('; ');
   }
 }
 
-/** How long the target took to answer; "none" when it did not within a window. */
-function fmtAnswer(ms: number | null): string {
-  return ms === null ? 'none within a window' : fmtMs(ms);
-}
-
-/** How long after its clients left the target ran no generator, or what still ran. */
-function fmtEnded(result: ProcedureResult): string {
-  return result.endedMs === null
-    ? `not within 15 s (running: ${result.runningAfterEnd ?? 'unknown'})`
-    : `after ${fmtMs(result.endedMs)}`;
-}
-
-function ratio(value: number | undefined, base: number | undefined): number | undefined {
-  return value === undefined || base === undefined || base === 0 ? undefined : value / base;
-}
-
-function rowsFor(
-  results: Results,
-  scenario: ScenarioName,
-): [TargetName, ScenarioResult | undefined, string | undefined][] {
-  return SCENARIO_TARGETS[scenario]
-    .filter(
-      (name) =>
-        results.byScenario.get(scenario)?.has(name) ||
-        results.errors.some((e) => e.scenario === scenario && e.target === name),
-    )
-    .map((name) => [
-      name,
-      results.byScenario.get(scenario)?.get(name),
-      results.errors.find((e) => e.scenario === scenario && e.target === name)?.message,
-    ]);
-}
-
-function failedRow(name: TargetName, width: number, error: string | undefined): string[] {
-  const cells = [TARGETS[name].label, `failed: ${(error ?? 'no result').split('\n')[0]!.slice(0, 120)}`];
-  while (cells.length < width) cells.push('');
-  return cells;
+/** The note cell of an A or F row: a target that stopped answering, and what an SDK exported. */
+function flowNote(result: FlowResult): string {
+  const notes: string[] = [];
+  if (result.unresponsive) notes.push('target stopped answering');
+  if (result.metricsExported) {
+    const { exports, dataPoints } = result.metricsExported;
+    notes.push(
+      `OpenTelemetry: ${fmtPlural(exports, 'export')}, ${fmtPlural(dataPoints, 'data point')} in the windows`,
+    );
+  }
+  return notes.join('; ');
 }
 
 /** The markdown section of one scenario, or nothing when it did not run. */
@@ -98,7 +77,7 @@ export function scenarioTable(results: Results, scenario: ScenarioName): string 
               fmtPct(result.loadgenCpuPct),
               fmtPct(result.emitterWaitPct),
               result.undelivered === null ? 'unknown' : String(result.undelivered),
-              result.unresponsive ? 'target stopped answering' : '',
+              flowNote(result),
             ]
           : failedRow(name, header.length, error),
       );
@@ -241,58 +220,7 @@ export function scenarioTable(results: Results, scenario: ScenarioName): string 
           : '';
       return `${title}\n\n${table(header, body)}${note}`;
     }
-    case 'H': {
-      const base = results.get('H', 'trpc-proc', 'procedure');
-      const header = [
-        'target',
-        'validates',
-        'events/s delivered (median)',
-        'runs',
-        '× tRPC',
-        'server CPU',
-        'events per server CPU-s',
-        'loadgen CPU',
-        'slowest stream ÷ mean',
-        'RSS per stream (waiting)',
-        'heap per stream',
-        'RSS × tRPC',
-        'RSS per stream (streaming)',
-        'slowest answer',
-        'generators ended',
-        'note',
-      ];
-      const body = rows.map(([name, result, error]) =>
-        result?.kind === 'procedure'
-          ? [
-              TARGETS[name].label,
-              TARGETS[name].validates,
-              fmtCount(result.median),
-              result.rates.map(fmtCount).join(' / '),
-              fmtRatio(
-                result.median > 0 && base?.median === 0
-                  ? Number.POSITIVE_INFINITY
-                  : ratio(result.median, base?.median),
-              ),
-              fmtPct(result.serverCpuPct),
-              fmtCount(result.perCpuSecond),
-              fmtPct(result.loadgenCpuPct),
-              fmtRatio(result.slowestShare),
-              fmtKiB(result.rssPerStream),
-              fmtKiB(result.heapPerStream),
-              fmtRatio(ratio(result.rssPerStream, base?.rssPerStream)),
-              fmtKiB(result.rssPerStreamStreaming),
-              fmtAnswer(result.slowestAnswerMs),
-              fmtEnded(result),
-              result.closedStreams > 0 ? `${result.closedStreams} streams closed early` : '',
-            ]
-          : failedRow(name, header.length, error),
-      );
-      const any = rows.find(([, r]) => r?.kind === 'procedure')?.[1];
-      const note =
-        any?.kind === 'procedure'
-          ? `\n\n${any.streams} concurrent streams, one client each, every one served by its own generator producing tokens as fast as its connection takes them; events per second summed over the streams. RSS per stream (waiting): in a fresh process, RSS growth after a full GC from a baseline with no streams to ${any.streams} open streams that have each sent ${any.primed} events and wait for their next one, divided by ${any.streams}. RSS per stream (streaming): the process's RSS read from /proc at the end of the windows, while every stream streams, less the baseline (no GC first; adds what each server buffers per connection under back-pressure). Server CPU from /proc too. Slowest answer: the longest the target took to answer the orchestrator during the windows (a server whose streams keep its event loop to themselves answers late, and so do its other clients). Generators ended: how long after every client left the target ran none (their \`finally\` blocks ran).`
-          : '';
-      return `${title}\n\n${table(header, body)}${note}`;
-    }
+    case 'H':
+      return `${title}\n\n${procedureSections(results, rows)}`;
   }
 }

@@ -94,6 +94,14 @@ export interface LoadgenCommands {
 /** How the emitter hands events to a target: all of a turn's events in one call, or each from its own callback. */
 export type EmitStyle = 'batch' | 'spread';
 
+/** What a target's OpenTelemetry metric reader has exported since the process started. */
+export interface MetricsExported {
+  /** Exports (one per collection: every callback ran, every histogram was read). */
+  exports: number;
+  /** Data points in those exports. */
+  dataPoints: number;
+}
+
 export interface TargetStats {
   subscribers: number;
   rssBytes: number;
@@ -104,6 +112,8 @@ export interface TargetStats {
   /** Emits that failed (rejected or threw), with the first message. */
   errors: number;
   firstError: string | null;
+  /** Targets with an OpenTelemetry SDK (`tidings-metrics`): what its reader exported; null for the others. */
+  metrics: MetricsExported | null;
 }
 
 export interface EmitCostResult {

@@ -5,6 +5,7 @@ export type TargetName =
   | 'raw'
   | 'raw-each'
   | 'tidings'
+  | 'tidings-metrics'
   | 'tidings-redis'
   | 'trpc'
   | 'better-sse'
@@ -57,6 +58,18 @@ export const TARGETS: Record<TargetName, TargetInfo> = {
     instances: 1,
     needsRedis: false,
     load: async () => (await import('./tidings.ts')).createTidingsTarget,
+  },
+  // Scenario A with metrics on (issue 18): the `tidings` target given an OpenTelemetry SDK.
+  'tidings-metrics': {
+    name: 'tidings-metrics',
+    label: 'Tidings, memory broker, OpenTelemetry SDK (metrics on)',
+    validates: 'once per event',
+    instances: 1,
+    needsRedis: false,
+    load: async () => {
+      const { createTidingsMetricsTarget } = await import('./tidings-metrics.ts');
+      return (options) => createTidingsMetricsTarget(options);
+    },
   },
   'tidings-redis': {
     name: 'tidings-redis',

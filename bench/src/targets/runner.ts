@@ -146,6 +146,7 @@ serveIpc<TargetCommands>({
       waitMs: waitMs + (parked ? monotonicMs() - parkedAt : 0),
       errors,
       firstError,
+      metrics: target.metricsExported?.() ?? null,
     };
   },
   emitCost: async ({ roundMs, rounds }) => {

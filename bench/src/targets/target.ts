@@ -1,5 +1,5 @@
 import type { Quote } from '../shared/payload.ts';
-import type { ClientShape, Endpoint } from '../shared/protocol.ts';
+import type { ClientShape, Endpoint, MetricsExported } from '../shared/protocol.ts';
 import type { StreamGate } from './stream-gate.ts';
 
 /** What every target process is started with. */
@@ -31,6 +31,8 @@ export interface BenchTarget {
   readonly gate?: StreamGate | undefined;
   /** Emits with validation and resolves when every emit has settled (scenario E; Tidings only). */
   emitAndWait?(events: readonly Quote[]): Promise<void>;
+  /** A target with an OpenTelemetry SDK: what its metric reader has exported so far (shows that metrics were collected). */
+  metricsExported?(): MetricsExported;
   close(): Promise<void>;
 }
 

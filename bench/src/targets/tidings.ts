@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { MeterProvider } from '@opentelemetry/api';
 import { defineContract, defineStream } from '@tidings/contract';
 import { redisBroker } from '@tidings/redis';
 import { createHub } from '@tidings/server';
@@ -19,8 +20,14 @@ export const benchContract = defineContract({
 /** Where the plugin is registered. */
 const PREFIX = '/streams';
 
+/** What a variant of the `tidings` target changes in its hub. */
+export interface TidingsVariant {
+  /** Where the hub's OpenTelemetry instruments go. @default the global provider (no SDK: a no-op) */
+  meterProvider?: MeterProvider | undefined;
+}
+
 /** A hub with `authorize`, served by Fastify on a free port. */
-async function startTidings(options: TargetOptions) {
+async function startTidings(options: TargetOptions, variant: TidingsVariant = {}) {
   const broker = options.redisUrl
     ? redisBroker({ url: options.redisUrl, keyPrefix: options.keyPrefix ?? 'bench:' })
     : undefined;
@@ -28,6 +35,7 @@ async function startTidings(options: TargetOptions) {
     ...(broker ? { broker } : {}),
     authorize: ({ request }) => request.headers.authorization === `Bearer ${AUTH_TOKEN}`,
     maxConnections: 50_000,
+    ...(variant.meterProvider ? { meterProvider: variant.meterProvider } : {}),
   });
   const app = Fastify({ logger: false });
   await app.register(hub.plugin, { prefix: PREFIX });
@@ -46,10 +54,14 @@ async function startTidings(options: TargetOptions) {
 /**
  * Tidings as a user would run it: `createHub` with `authorize`, the Fastify plugin, `emit`
  * per event (validated once, serialized once). With `redisUrl`, each instance uses
- * `redisBroker` on the same Redis and key prefix; otherwise the default memory broker.
+ * `redisBroker` on the same Redis and key prefix; otherwise the default memory broker. With a
+ * `meterProvider` (the `tidings-metrics` target), the hub reports to it.
  */
-export async function createTidingsTarget(options: TargetOptions): Promise<BenchTarget> {
-  const { hub, port, close } = await startTidings(options);
+export async function createTidingsTarget(
+  options: TargetOptions,
+  variant: TidingsVariant = {},
+): Promise<BenchTarget> {
+  const { hub, port, close } = await startTidings(options, variant);
   const stream = hub.streams.ticker;
   const params = { symbol: SYMBOL };
 

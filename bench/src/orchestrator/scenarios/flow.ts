@@ -1,4 +1,4 @@
-import type { EmitStyle, Snapshot } from '../../shared/protocol.ts';
+import type { EmitStyle, MetricsExported, Snapshot } from '../../shared/protocol.ts';
 import type { BenchConfig } from '../config.ts';
 import { type FlowResult, median } from '../results.ts';
 import type { Loadgen, TargetGroup } from '../target-group.ts';
@@ -70,12 +70,22 @@ export async function runFlow(
         : null,
       clients,
       unresponsive: !statsStart || !statsEnd || !stopped,
+      metricsExported: exportedBetween(statsStart?.metrics, statsEnd?.metrics),
     };
   } finally {
     off();
     if (emitter.process.connected) emitter.notify('stop', null);
     await loadgen.request('progress', { intervalMs: 0 }).catch(() => undefined);
   }
+}
+
+/** What a target's metric reader exported between two readings of its stats; undefined without both (or without an SDK). */
+export function exportedBetween(
+  start: MetricsExported | null | undefined,
+  end: MetricsExported | null | undefined,
+): MetricsExported | undefined {
+  if (!start || !end) return undefined;
+  return { exports: end.exports - start.exports, dataPoints: end.dataPoints - start.dataPoints };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Snapshot } from '../../shared/protocol.ts';
 import type { ProceduresConfig } from '../config.ts';
 import { cpuMsOf, rssOf } from '../proc-stat.ts';
-import { median, type ProcedureResult } from '../results.ts';
+import { median, type ProcedureResult, type ProcedureThroughput } from '../results.ts';
 import type { Loadgen, TargetGroup } from '../target-group.ts';
 import { connectClients } from './connect.ts';
 import { TARGET_TIMEOUT_MS } from './flow.ts';
@@ -115,13 +115,8 @@ async function answerTime(group: TargetGroup, timeoutMs: number): Promise<number
  * 2. Memory, while every stream waits: a baseline RSS after a full GC; then `streams` streams
  *    open, each produces its first `primed` events and waits at the gate (as a handler waits for
  *    its upstream); once the load generator has all of them and `settleMs` has passed, RSS after
- *    another full GC. The growth ÷ `streams` is the figure.
- * 3. Throughput: the gate opens; after `warmupMs`, `repeats` windows of `windowMs` count the
- *    events delivered over all streams. Nothing here needs the target to answer: a server whose
- *    streams keep its event loop busy is measured from outside (CPU time and RSS from /proc),
- *    and the slowest answer to a request sent at the start of each window is reported.
- * 4. Every client closes, and every generator should end (the target counts the running ones):
- *    how long that took is reported, or how many still ran `END_TIMEOUT_MS` later.
+ *    another full GC. The growth ÷ `streams` is the figure. Then those streams close.
+ * 3. Throughput at each of `throughputStreams`, in order (see `measureThroughput`).
  */
 export async function runProcedures(
   group: TargetGroup,
@@ -137,10 +132,7 @@ export async function runProcedures(
       await connectClients(group, loadgen, config.warmupStreams, concurrency);
       await waitQuota(loadgen, config.warmupEvents, group.info.name);
       await setGate(group, primed);
-      const closed = await closeStreams(group, loadgen);
-      if (closed.endedMs === null) {
-        throw new Error(`${closed.running} generators still ran ${END_TIMEOUT_MS} ms after the clients left`);
-      }
+      await closeEnded(group, loadgen);
       await sleep(config.settleMs);
     });
 
@@ -150,50 +142,93 @@ export async function runProcedures(
       await connectClients(group, loadgen, streams, concurrency);
       await waitQuota(loadgen, primed, group.info.name);
       await sleep(config.settleMs);
-      return { baseline, baselineRss, waiting: await group.stats(true) };
+      const waiting = await group.stats(true);
+      await closeEnded(group, loadgen);
+      return { baseline, baselineRss, waiting };
     });
 
-    await step('open the gate', () => setGate(group, null));
-    await sleep(config.warmupMs);
-    const rates: number[] = [];
-    const answers: number[] = [];
-    let previous: Snapshot = await loadgen.request('snapshot', null);
-    const first = previous;
-    const cpuStart = cpuMsOf(pid);
-    for (let i = 0; i < config.repeats; i++) {
-      const answer = answerTime(group, config.windowMs);
-      await sleep(config.windowMs);
-      const now = await loadgen.request('snapshot', null);
-      rates.push((now.delivered - previous.delivered) / ((now.atMs - previous.atMs) / 1000));
-      previous = now;
-      answers.push(await answer);
+    const points: ProcedureThroughput[] = [];
+    for (const count of config.throughputStreams) {
+      points.push(
+        await step(`throughput at ${count} streams`, () =>
+          measureThroughput(group, loadgen, { config, streams: count, concurrency, baselineRss }),
+        ),
+      );
     }
-    const cpuMs = cpuMsOf(pid) - cpuStart;
-    const streamingRss = rssOf(pid);
-    const elapsed = previous.atMs - first.atMs;
-
-    const closed = await closeStreams(group, loadgen);
     return {
       kind: 'procedure',
       streams,
-      rates,
-      median: median(rates),
-      serverCpuPct: (cpuMs / elapsed) * 100,
-      perCpuSecond: (previous.delivered - first.delivered) / (cpuMs / 1000),
-      loadgenCpuPct: ((previous.cpuMs - first.cpuMs) / elapsed) * 100,
-      slowestShare: slowestShare(previous, streams, primed),
-      closedStreams: previous.unexpectedCloses,
       primed,
       rssPerStream: perStream(waiting.rssBytes, baseline.rssBytes, streams),
       heapPerStream: perStream(waiting.heapUsedBytes, baseline.heapUsedBytes, streams),
       baselineRss: baseline.rssBytes,
-      rssPerStreamStreaming: perStream(streamingRss, baselineRss, streams),
-      slowestAnswerMs: slowestAnswer(answers),
-      endedMs: closed.endedMs,
-      runningAfterEnd: closed.endedMs === null ? String(closed.running) : null,
+      points,
     };
   } finally {
     // Whatever failed, no client outlives the scenario (the next one counts from zero).
     await loadgen.request('disconnect', null);
   }
+}
+
+/** Closes every client; throws unless the target ended every generator in time (between steps). */
+async function closeEnded(group: TargetGroup, loadgen: Loadgen): Promise<void> {
+  const closed = await closeStreams(group, loadgen);
+  if (closed.endedMs === null) {
+    throw new Error(`${closed.running} generators still ran ${END_TIMEOUT_MS} ms after the clients left`);
+  }
+}
+
+/**
+ * Throughput at `streams` concurrent streams: they open and each produces its first `primed`
+ * events; then the gate opens, every stream is released at once, and after `warmupMs`, `repeats`
+ * windows of `windowMs` count the events delivered over all streams. Nothing here needs the
+ * target to answer: a server whose streams keep its event loop busy is measured from outside (CPU
+ * time and RSS from /proc), and the slowest answer to a request sent at the start of each window
+ * is reported. Then every client closes, and every generator should end (the target counts the
+ * running ones): how long that took is reported, or how many still ran `END_TIMEOUT_MS` later.
+ */
+async function measureThroughput(
+  group: TargetGroup,
+  loadgen: Loadgen,
+  run: { config: ProceduresConfig; streams: number; concurrency: number; baselineRss: number },
+): Promise<ProcedureThroughput> {
+  const { config, streams } = run;
+  const pid = group.pids[0]!;
+  await setGate(group, config.primed);
+  await connectClients(group, loadgen, streams, run.concurrency);
+  await waitQuota(loadgen, config.primed, group.info.name);
+  await setGate(group, null);
+  await sleep(config.warmupMs);
+  const rates: number[] = [];
+  const answers: number[] = [];
+  let previous: Snapshot = await loadgen.request('snapshot', null);
+  const first = previous;
+  const cpuStart = cpuMsOf(pid);
+  for (let i = 0; i < config.repeats; i++) {
+    const answer = answerTime(group, config.windowMs);
+    await sleep(config.windowMs);
+    const now = await loadgen.request('snapshot', null);
+    rates.push((now.delivered - previous.delivered) / ((now.atMs - previous.atMs) / 1000));
+    previous = now;
+    answers.push(await answer);
+  }
+  const cpuMs = cpuMsOf(pid) - cpuStart;
+  const streamingRss = rssOf(pid);
+  const elapsed = previous.atMs - first.atMs;
+
+  const closed = await closeStreams(group, loadgen);
+  return {
+    streams,
+    rates,
+    median: median(rates),
+    serverCpuPct: (cpuMs / elapsed) * 100,
+    perCpuSecond: (previous.delivered - first.delivered) / (cpuMs / 1000),
+    loadgenCpuPct: ((previous.cpuMs - first.cpuMs) / elapsed) * 100,
+    slowestShare: slowestShare(previous, streams, config.primed),
+    closedStreams: previous.unexpectedCloses,
+    rssPerStreamStreaming: perStream(streamingRss, run.baselineRss, streams),
+    slowestAnswerMs: slowestAnswer(answers),
+    endedMs: closed.endedMs,
+    runningAfterEnd: closed.endedMs === null ? String(closed.running) : null,
+  };
 }
