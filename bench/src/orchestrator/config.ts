@@ -61,7 +61,8 @@ export interface BenchConfig {
   };
   /** `freshProcess`: measure C in new server processes (a clean baseline); the quick run reuses the others. */
   memory: { connections: number; settleMs: number; freshProcess: boolean };
-  connect: { clients: number; repeats: number };
+  /** `warmups` rounds first, not timed: the first connects of a process run cold (2–3× slower). */
+  connect: { clients: number; repeats: number; warmups: number };
   emitCost: { roundMs: number; rounds: number };
   /**
    * G: `clients` clients, each subscribed to every topic, as in A (flow control counts a
@@ -113,7 +114,7 @@ export function benchConfig(quick: boolean): BenchConfig {
       },
       latency: { clients: 20, perSecond: 100, warmupMs: 200, measureMs: 600, drainTimeoutMs: 5_000 },
       memory: { connections: 200, settleMs: 100, freshProcess: false },
-      connect: { clients: 100, repeats: 1 },
+      connect: { clients: 100, repeats: 1, warmups: 0 },
       emitCost: { roundMs: 100, rounds: 3 },
       multiplex: {
         clients: 20,
@@ -154,7 +155,7 @@ export function benchConfig(quick: boolean): BenchConfig {
     },
     latency: { clients: 1000, perSecond: 100, warmupMs: 2_000, measureMs: 10_000, drainTimeoutMs: 5_000 },
     memory: { connections: 10_000, settleMs: 1_000, freshProcess: true },
-    connect: { clients: 2000, repeats: 3 },
+    connect: { clients: 2000, repeats: 5, warmups: 1 },
     emitCost: { roundMs: 1_000, rounds: 5 },
     // 1,000 clients × 10 topics: the separate variant holds 10,000 sockets in the server and as
     // many in the load generator, half the machine's per-process open-files limit (20,000).

@@ -58,6 +58,8 @@ export interface ConnectResult {
   rates: number[];
   median: number;
   clients: number;
+  /** Untimed rounds before the timed ones. */
+  warmups: number;
 }
 
 /** E: emits per second with no clients against the bare loop in the same process. */

@@ -156,7 +156,7 @@ export function scenarioTable(results: Results, scenario: ScenarioName): string 
       const any = rows.find(([, r]) => r?.kind === 'connect')?.[1];
       const note =
         any?.kind === 'connect'
-          ? `\n\n${any.clients} clients, until the last one has its response headers.`
+          ? `\n\n${any.clients} clients, until the last one has its response headers; median of the timed runs after ${any.warmups} untimed warm-up round(s).`
           : '';
       return `${title}\n\n${table(header, body)}${note}`;
     }

@@ -141,11 +141,11 @@ export function sendChunkedHead(res: RawResponse): RawSocket | null {
   return null;
 }
 
-/** Writes a (rarely sent) string to one connection: replay, heartbeat, retry. Returns the bytes it has buffered. */
-export function writeString(conn: Connection<unknown>, chunk: string): number {
+/** Writes a string to one connection (replay, heartbeat, retry, a handler's frames of one turn); `bytes` is its UTF-8 length when known. Returns the bytes it has buffered. */
+export function writeString(conn: Connection<unknown>, chunk: string, bytes?: number): number {
   const socket = conn.socket;
   if (socket !== null) {
-    socket.write(frameChunk(chunk));
+    socket.write(frameChunk(chunk, bytes));
     return socket.writableLength;
   }
   conn.res.write(chunk);

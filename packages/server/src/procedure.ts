@@ -92,24 +92,37 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
     | AsyncIterator<{ readonly event: unknown; readonly data: unknown; readonly id?: unknown }>
     | undefined;
   let finished = false;
-  // A turn of the event loop: the events pulled in it, and their frames corked into one write
-  // (uncorked at the end of the turn, however the handler waits: upstream, drain, the next turn).
+  // A turn of the event loop: the events pulled in it, and their frames joined into one write
+  // (one chunk, one syscall), made at the end of the turn however the handler waits (upstream,
+  // the next turn), or before waiting for the connection to drain.
   let inTurn = false;
   let pulled = 0;
+  let batch = '';
+  let batchBytes = 0;
+  const flush = (): void => {
+    if (batch === '') return;
+    const frames = batch;
+    const bytes = batchBytes;
+    batch = '';
+    batchBytes = 0;
+    if (signal.aborted || conn.state !== 'open') return;
+    writeString(conn, frames, bytes);
+  };
   const startTurn = (): void => {
     inTurn = true;
     pulled = 0;
-    const socket = conn.socket;
-    socket?.cork();
     setImmediate(() => {
       inTurn = false;
-      socket?.uncork();
+      flush();
     });
   };
   const end = (body: object): void => {
     finished = true;
     if (signal.aborted || conn.state !== 'open') return;
-    writeString(conn, framing.end(alias, JSON.stringify(body)));
+    const frame = framing.end(alias, JSON.stringify(body));
+    batch += frame;
+    batchBytes += Buffer.byteLength(frame);
+    flush();
     run.ended();
   };
   try {
@@ -123,6 +136,7 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
       })
       [Symbol.asyncIterator]();
     for (;;) {
+      if (batchBytes > 0 && conn.buffered + batchBytes > HANDLER_WATERMARK_BYTES) flush();
       while (!signal.aborted && conn.buffered > HANDLER_WATERMARK_BYTES) await conn.drained();
       if (inTurn && pulled >= HANDLER_TURN_EVENTS) await nextTurn();
       // The client is gone (a write failed): stop now, not at the socket's 'close', an error per write later.
@@ -166,9 +180,11 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
       );
       const counted = counters.events.get(event as string);
       if (counted) counted.emitted++;
+      const bytes = Buffer.byteLength(frame);
       counters.framesWritten++;
-      counters.bytesWritten += Buffer.byteLength(frame);
-      writeString(conn, frame);
+      counters.bytesWritten += bytes;
+      batch += frame;
+      batchBytes += bytes;
     }
   } catch (error) {
     if (signal.aborted || finished) return;

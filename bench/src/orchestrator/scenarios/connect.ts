@@ -39,7 +39,7 @@ export async function disconnectClients(group: TargetGroup, loadgen: Loadgen): P
 /**
  * D: opens `clients` connections with a bounded number in flight and times it until the last
  * client has its response headers (for Tidings: params validated and `authorize` passed);
- * repeated, median reported.
+ * after untimed warm-up rounds, repeated, median reported.
  */
 export async function runConnect(
   group: TargetGroup,
@@ -47,6 +47,10 @@ export async function runConnect(
   config: BenchConfig['connect'],
   concurrency: number,
 ): Promise<ConnectResult> {
+  for (let i = 0; i < config.warmups; i++) {
+    await connectClients(group, loadgen, config.clients, concurrency);
+    await disconnectClients(group, loadgen);
+  }
   const rates: number[] = [];
   const started = Date.now();
   // At least one run; more only while the scenario stays within its time budget (a slow peer).
@@ -55,5 +59,5 @@ export async function runConnect(
     rates.push(config.clients / (elapsedMs / 1000));
     await disconnectClients(group, loadgen);
   }
-  return { kind: 'connect', rates, median: median(rates), clients: config.clients };
+  return { kind: 'connect', rates, median: median(rates), clients: config.clients, warmups: config.warmups };
 }
