@@ -86,6 +86,15 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
   const { conn, framing, alias, stream, counters } = run;
   const controller = new AbortController();
   const { signal } = controller;
+  // `signal.aborted`, read a few times per event, as a plain variable.
+  let aborted = false;
+  signal.addEventListener(
+    'abort',
+    () => {
+      aborted = true;
+    },
+    { once: true },
+  );
   conn.handlers.add(controller);
   const ids = createEventIdGenerator();
   let iterator:
@@ -105,7 +114,8 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
     const bytes = batchBytes;
     batch = '';
     batchBytes = 0;
-    if (signal.aborted || conn.state !== 'open') return;
+    if (aborted || conn.state !== 'open') return;
+    counters.bytesWritten += bytes;
     writeString(conn, frames, bytes);
   };
   const startTurn = (): void => {
@@ -118,7 +128,7 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
   };
   const end = (body: object): void => {
     finished = true;
-    if (signal.aborted || conn.state !== 'open') return;
+    if (aborted || conn.state !== 'open') return;
     const frame = framing.end(alias, JSON.stringify(body));
     batch += frame;
     batchBytes += Buffer.byteLength(frame);
@@ -137,15 +147,15 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
       [Symbol.asyncIterator]();
     for (;;) {
       if (batchBytes > 0 && conn.buffered + batchBytes > HANDLER_WATERMARK_BYTES) flush();
-      while (!signal.aborted && conn.buffered > HANDLER_WATERMARK_BYTES) await conn.drained();
+      while (!aborted && conn.buffered > HANDLER_WATERMARK_BYTES) await conn.drained();
       if (inTurn && pulled >= HANDLER_TURN_EVENTS) await nextTurn();
       // The client is gone (a write failed): stop now, not at the socket's 'close', an error per write later.
       if (conn.socket?.destroyed) return;
       if (!inTurn) startTurn();
       pulled++;
-      if (signal.aborted) return;
+      if (aborted) return;
       const step = await iterator.next();
-      if (signal.aborted) return;
+      if (aborted) return;
       if (step.done) return end({});
       const { event, data, id } = step.value;
       const schema = typeof event === 'string' ? run.events.get(event) : undefined;
@@ -157,7 +167,7 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
       }
       let outcome = validateWith(schema, data);
       if (outcome instanceof Promise) outcome = await outcome;
-      if (signal.aborted) return;
+      if (aborted) return;
       if (!outcome.ok) {
         const counted = counters.events.get(event as string);
         if (counted) counted.invalidYields++;
@@ -180,11 +190,9 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
       );
       const counted = counters.events.get(event as string);
       if (counted) counted.emitted++;
-      const bytes = Buffer.byteLength(frame);
       counters.framesWritten++;
-      counters.bytesWritten += bytes;
       batch += frame;
-      batchBytes += bytes;
+      batchBytes += Buffer.byteLength(frame);
     }
   } catch (error) {
     if (signal.aborted || finished) return;

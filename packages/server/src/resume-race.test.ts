@@ -93,7 +93,9 @@ it.each([
     expect(emitted).toHaveLength(EVENTS);
     for (const seen of results) expect(seen).toEqual(emitted);
     expect(reconnects).toBeGreaterThanOrEqual(CLIENTS * (MIN_ROUNDS - 1));
-    expect(hub.stats().replaysServed).toBeGreaterThanOrEqual(CLIENTS * (MIN_ROUNDS - 1));
+    // Every reconnect is a resume; a client's last one may close before its replay is answered
+    // (it already holds the final id), and the server does not count a replay nobody received.
+    expect(hub.stats().replaysServed).toBeGreaterThanOrEqual(reconnects - CLIENTS);
     expect(hub.stats().gapsSignalled).toBe(0);
   },
   60_000,

@@ -3,8 +3,9 @@ import { TidingsError } from '../errors.ts';
 const LINE_BREAK = /\r\n|\r|\n/;
 
 function fieldLines(field: string, value: string): string {
-  // JSON never holds a raw line break, so this split only runs for hand-made data.
-  if (!LINE_BREAK.test(value)) return `${field}: ${value}\n`;
+  // JSON never holds a raw line break, so this split only runs for hand-made data
+  // (`indexOf` scans faster than the regular expression: this runs for every frame).
+  if (value.indexOf('\n') === -1 && value.indexOf('\r') === -1) return `${field}: ${value}\n`;
   return value
     .split(LINE_BREAK)
     .map((line) => `${field}: ${line}\n`)
