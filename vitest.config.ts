@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -24,6 +25,9 @@ export default defineConfig({
       'test-kit/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
+    // Most files wait on sockets, child processes and Chromium rather than compute: two at a time
+    // even on two cores (Vitest's default there is one), as many as the cores less one beyond.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Child processes of tests (the CLI, the demo, tsx scripts) inherit the condition through NODE_OPTIONS.
