@@ -8,6 +8,7 @@ import {
   clusterFailFast,
   describeRedisError,
   FAIL_FAST,
+  isConnectionError,
   type RedisConnection,
   type TrackedConnection,
   track,
@@ -212,6 +213,17 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
   const keepAlive = setInterval(() => touch(subscriptions.liveTopics()), Math.max(20, Math.floor(ttl / 3)));
   keepAlive.unref();
 
+  /**
+   * A command's error, for the caller. On a cluster, a connection error may come from a node that
+   * is gone (a master that failed over): reload the slot map now, as the next call would otherwise
+   * go to the same closed connection until ioredis reloads it on its own (every 5 s). The failed
+   * call is not retried: it may have reached Redis before the connection closed.
+   */
+  function commandError(what: string, error: unknown): TidingsBrokerError {
+    if (commandRedis.isCluster && isConnectionError(error)) (commandRedis as Cluster).refreshSlotsCache();
+    return brokerError(what, error);
+  }
+
   /** Fails fast when closed or during an outage; at start-up waits for the first connection. */
   async function ready(what: () => string): Promise<void> {
     if (closed) throw new TidingsBrokerError(`${PREFIX}: the broker is closed; cannot ${what()}.`);
@@ -244,7 +256,7 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
             { cause: error },
           );
         }
-        throw brokerError(what(), error);
+        throw commandError(what(), error);
       }
     },
 
@@ -265,7 +277,7 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
         const last = await commandRedis.hget(topicKeys(prefix, topic.key).meta, 'last');
         return last ?? undefined;
       } catch (error) {
-        throw brokerError(what(), error);
+        throw commandError(what(), error);
       }
     },
 
@@ -279,7 +291,7 @@ export function redisBroker(options: RedisBrokerOptions = {}): Broker {
       try {
         reply = await scripts.replay(keys, afterId, historyOf(topic));
       } catch (error) {
-        throw brokerError(what(), error);
+        throw commandError(what(), error);
       }
       return replayResult(after, reply);
     },
