@@ -74,7 +74,12 @@ test('three tabs share one connection; when the leader tab closes mid-stream ano
     await annotate(
       `events flowed again in every tab ${Math.round(performance.now() - closedAt)} ms after the leader closed`,
     );
-    expect(hub.stats()).toMatchObject({ connections: 1, subscriptions: 1 });
+    // The closed tab's connection goes once the server reads its socket's end, which may come
+    // after the new leader's events: one connection in the end, not necessarily at this instant.
+    await vi.waitFor(() => expect(hub.stats()).toMatchObject({ connections: 1, subscriptions: 1 }), {
+      timeout: 10_000,
+      interval: 10,
+    });
   } finally {
     emitting = false;
     await emitter;
