@@ -124,8 +124,9 @@ export function createSharedTransport(options: SharedTransportOptions): Transpor
         if (id !== null) {
           if (channel.cursor !== null && compareParsedIds(id, channel.cursor) <= 0) return;
           channel.cursor = id;
-          channel.cursorText = note.message.id;
         }
+        // A handler's own ids need not be `<ms>-<seq>`: still the point to resume from.
+        if (note.message.id !== undefined) channel.cursorText = note.message.id;
         channel.handlers.onMessage(note.message);
         return;
       }
@@ -233,7 +234,7 @@ export function createSharedTransport(options: SharedTransportOptions): Transpor
       leading = { connection: options.connection(), served: new Map() };
       post({ type: 'leader', tab });
       followLeader(tab);
-      // Lead until the tab goes (the browser releases the lock) or every subscription here closed.
+      // Lead until the tab goes (the browser releases the lock); an idle connection closes itself.
       return new Promise<void>((resolve) =>
         resign.signal.addEventListener('abort', () => resolve(), { once: true }),
       );
@@ -250,7 +251,8 @@ export function createSharedTransport(options: SharedTransportOptions): Transpor
         request,
         handlers,
         cursor,
-        cursorText: cursor === null ? undefined : request.lastEventId,
+        // Sent as given even when it is not `<ms>-<seq>`: a handler may use ids of its own.
+        cursorText: request.lastEventId,
         open: false,
       };
       local.set(key, channel);
