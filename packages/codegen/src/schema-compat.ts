@@ -168,6 +168,17 @@ export function compareSchemas(oldSchema: SchemaNode, newSchema: SchemaNode, flo
   return out;
 }
 
+/** The constraint changes of one node, sorted by severity. */
+class ConstraintChanges {
+  readonly breaking: string[] = [];
+  readonly safe: string[] = [];
+  /** `ok`: the consumer still takes every value the producer may give; `same`: nothing changed. */
+  readonly sort = (ok: boolean, same: boolean, text: string): void => {
+    if (!ok) this.breaking.push(text);
+    else if (!same) this.safe.push(text);
+  };
+}
+
 /**
  * One comparison. Internally it asks one question at every node: does every value the *producer*
  * may write satisfy the *consumer*? For payloads the producer is the new server and the consumer the
@@ -497,8 +508,7 @@ class Comparison {
   private constraints(
     field: string,
     out: SchemaChange[],
-    breaking: readonly string[],
-    safe: readonly string[],
+    { breaking, safe }: ConstraintChanges,
     extra: readonly [string, string],
   ): void {
     const payload = this.flow === 'payload';
@@ -555,12 +565,8 @@ class Comparison {
         ),
       );
     }
-    const breaking: string[] = [];
-    const safe: string[] = [];
-    const sort = (ok: boolean, same: boolean, text: string) => {
-      if (!ok) breaking.push(text);
-      else if (!same) safe.push(text);
-    };
+    const changes = new ConstraintChanges();
+    const sort = changes.sort;
     sort(
       lowerWithin(p.min, c.min),
       sameBound(p.min, c.min),
@@ -577,16 +583,12 @@ class Comparison {
       p.multipleOf === c.multipleOf,
       this.part('multipleOf', String(p.multipleOf ?? 'none'), String(c.multipleOf ?? 'none')),
     );
-    this.constraints(field, out, breaking, safe, [p.extra, c.extra]);
+    this.constraints(field, out, changes, [p.extra, c.extra]);
   }
 
   private compareStrings(p: StringVariant, c: StringVariant, field: string, out: SchemaChange[]): void {
-    const breaking: string[] = [];
-    const safe: string[] = [];
-    const sort = (ok: boolean, same: boolean, text: string) => {
-      if (!ok) breaking.push(text);
-      else if (!same) safe.push(text);
-    };
+    const changes = new ConstraintChanges();
+    const sort = changes.sort;
     sort(
       p.minLength >= c.minLength,
       p.minLength === c.minLength,
@@ -608,16 +610,12 @@ class Comparison {
       p.format === c.format,
       this.part('format', p.format ?? 'none', c.format ?? 'none'),
     );
-    this.constraints(field, out, breaking, safe, [p.extra, c.extra]);
+    this.constraints(field, out, changes, [p.extra, c.extra]);
   }
 
   private compareArrays(p: ArrayVariant, c: ArrayVariant, field: string, out: SchemaChange[]): void {
-    const breaking: string[] = [];
-    const safe: string[] = [];
-    const sort = (ok: boolean, same: boolean, text: string) => {
-      if (!ok) breaking.push(text);
-      else if (!same) safe.push(text);
-    };
+    const changes = new ConstraintChanges();
+    const sort = changes.sort;
     sort(
       p.minItems >= c.minItems,
       p.minItems === c.minItems,
@@ -633,7 +631,7 @@ class Comparison {
       p.uniqueItems === c.uniqueItems,
       this.part('uniqueItems', String(p.uniqueItems), String(c.uniqueItems)),
     );
-    this.constraints(field, out, breaking, safe, [p.extra, c.extra]);
+    this.constraints(field, out, changes, [p.extra, c.extra]);
     if (p.prefixItems.length === 0 && c.prefixItems.length === 0) {
       if (p.items !== false && c.items !== false && p.maxItems > 0)
         this.compare(p.items, c.items, join(field, '[]'), out);
@@ -734,7 +732,7 @@ class Comparison {
       this.compare(p.propertyNames ?? true, c.propertyNames, join(field, ' (keys)'), out);
     else if (p.propertyNames !== undefined && bothRecords)
       this.compare(p.propertyNames, true, join(field, ' (keys)'), out);
-    this.constraints(field, out, [], [], [p.extra, c.extra]);
+    this.constraints(field, out, new ConstraintChanges(), [p.extra, c.extra]);
   }
 
   /** A removed field and an added one with the same schema are one rename; replaces both changes in `local`. */
