@@ -86,7 +86,7 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
   const { conn, framing, alias, stream, counters } = run;
   const controller = new AbortController();
   const { signal } = controller;
-  // `signal.aborted`, read a few times per event, as a plain variable.
+  // `signal.aborted`, read a few times per event, as a plain variable (set as the signal aborts).
   let aborted = false;
   signal.addEventListener(
     'abort',
@@ -195,7 +195,7 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
       batchBytes += Buffer.byteLength(frame);
     }
   } catch (error) {
-    if (signal.aborted || finished) return;
+    if (aborted || finished) return;
     if (error instanceof EndedInError) {
       run.log.error({ stream }, error.message);
       end({ error: { code: error.code, message: error.message } });
@@ -206,7 +206,7 @@ export async function runProcedure(run: ProcedureRun): Promise<void> {
   } finally {
     conn.handlers.delete(controller);
     // Ends the generator however the stream ended, so its `finally` blocks run.
-    if (!finished || signal.aborted) controller.abort();
+    if (!finished || aborted) controller.abort();
     void iterator?.return?.(undefined)?.catch(() => {});
   }
 }
