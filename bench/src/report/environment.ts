@@ -14,7 +14,8 @@ function packageVersion(name: string): string {
   }
 }
 
-function command(file: string, args: string[]): string {
+/** A command's output, trimmed, or `unavailable` when it fails or takes over 5 s. */
+export function command(file: string, args: string[]): string {
   try {
     return execFileSync(file, args, {
       encoding: 'utf8',

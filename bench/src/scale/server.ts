@@ -6,6 +6,7 @@ import { createHub } from '@tidings/server';
 import Fastify from 'fastify';
 import { sendEvent, serveIpc } from '../shared/ipc-child.ts';
 import { AUTH_TOKEN, EVENT_NAME, makeQuote } from '../shared/payload.ts';
+import { processStats } from '../shared/process-stats.ts';
 import { SSE_HEADERS } from '../targets/target.ts';
 import { benchContract } from '../targets/tidings.ts';
 import { SCALE_PREFIX, topicSymbols } from './plan.ts';
@@ -124,19 +125,10 @@ const delayMs = (ns: number): number => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_M
 
 serveIpc<ScaleServerCommands>({
   stats: ({ gc }): ScaleStats => {
-    const collect = (globalThis as { gc?: () => void }).gc;
-    if (gc && collect) {
-      collect();
-      collect();
-    }
-    const memory = process.memoryUsage();
-    const cpu = process.cpuUsage();
     return {
       subscribers: served.subscribers(),
-      rssBytes: memory.rss,
+      ...processStats(gc),
       pssBytes: ownPss(),
-      heapUsedBytes: memory.heapUsed,
-      cpuMs: (cpu.user + cpu.system) / 1000,
       ticks: ticks.summary(),
       loop: {
         p50: delayMs(loop.percentile(50)),

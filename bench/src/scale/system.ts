@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { command } from '../report/environment.ts';
 import { table } from '../report/format.ts';
 
 function proc(path: string): string {
@@ -11,15 +11,7 @@ function proc(path: string): string {
 }
 
 function shell(script: string): string {
-  try {
-    return execFileSync('bash', ['-c', script], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 5_000,
-    }).trim();
-  } catch {
-    return 'unavailable';
-  }
+  return command('bash', ['-c', script]);
 }
 
 /** The kernel and process limits the scale figures depend on, as markdown (read, never changed). */

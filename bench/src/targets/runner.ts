@@ -1,5 +1,6 @@
 import { sendEvent, serveIpc } from '../shared/ipc-child.ts';
 import { makeQuote, monotonicMs, SYMBOL } from '../shared/payload.ts';
+import { processStats } from '../shared/process-stats.ts';
 import type { EmitStyle, ReadyInfo, TargetCommands } from '../shared/protocol.ts';
 import { bareEmitLoop } from './bare-loop.ts';
 import { isTargetName, TARGETS } from './registry.ts';
@@ -131,18 +132,9 @@ serveIpc<TargetCommands>({
     return { emitted };
   },
   stats: ({ gc }) => {
-    const collect = (globalThis as { gc?: () => void }).gc;
-    if (gc && collect) {
-      collect();
-      collect();
-    }
-    const memory = process.memoryUsage();
-    const cpu = process.cpuUsage();
     return {
       subscribers: target.subscribers(),
-      rssBytes: memory.rss,
-      heapUsedBytes: memory.heapUsed,
-      cpuMs: (cpu.user + cpu.system) / 1000,
+      ...processStats(gc),
       waitMs: waitMs + (parked ? monotonicMs() - parkedAt : 0),
       errors,
       firstError,
